@@ -1,0 +1,42 @@
+/**
+ * Every failure the action reports on purpose is a KeylessError: a stable code (the key of the
+ * README troubleshooting section), a message a user can act on, and optional detail lines.
+ * Anything else reaching the top level is a bug and is reported as such.
+ */
+export type ErrorCode =
+  | 'invalid-input'
+  | 'token-permission-missing'
+  | 'token-request-failed'
+  | 'token-file-unreadable'
+  | 'issuer-unreachable'
+  | 'token-rejected'
+  | 'claim-rule-failed'
+  | 'trust-policy-denied'
+  | 'role-not-selected'
+  | 'sts-access-denied'
+  | 'sts-rejected'
+  | 'sts-unavailable'
+  | 'sts-timeout'
+  | 'sts-bad-response'
+  | 'account-not-allowed'
+  | 'export-failed'
+  | 'action-timeout';
+
+export class KeylessError extends Error {
+  override readonly name = 'KeylessError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra lines printed after the message: explanations, hints; never secrets. */
+    readonly details: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Wraps a value for use in a message: JSON quoting shows empty strings, spaces and control characters. */
+export function show(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  return JSON.stringify(value);
+}

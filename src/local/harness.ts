@@ -1,0 +1,134 @@
+/**
+ * Runs a built entry point the way the GitHub runner does: a fresh `node` process, inputs as
+ * INPUT_* variables (hyphens kept), file commands in temp files, and reads back what the
+ * runner would: exported variables, outputs, job summary, masks. Used by `npm start`, the
+ * benchmark and the integration tests.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
+
+export interface RunOptions {
+  readonly entry?: string;
+  readonly node?: string;
+  readonly inputs?: Record<string, string>;
+  readonly env?: Record<string, string | undefined>;
+  /** Kill the process after this long (a test safety net; the action's own timeouts are what is tested). */
+  readonly killAfterMs?: number;
+  /** Make GITHUB_ENV unwritable (a directory: even root cannot append to it). */
+  readonly unwritableEnvFile?: boolean;
+}
+
+export interface ActionRun {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly env: Record<string, string>;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly masks: string[];
+  readonly errors: string[];
+  readonly durationMs: number;
+  readonly rawEnvFile: string;
+  readonly rawOutputFile: string;
+}
+
+export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyless-run-'));
+  const files = {
+    GITHUB_ENV: join(dir, 'env'),
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_PATH: join(dir, 'path'),
+  };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  if (options.unwritableEnvFile) {
+    rmSync(files.GITHUB_ENV);
+    mkdirSync(files.GITHUB_ENV);
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    RUNNER_TEMP: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_RUN_ID: '9876543210',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_EVENT_NAME: 'push',
+    ...files,
+  };
+  for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  const started = performance.now();
+  const child = spawn(options.node ?? process.execPath, [options.entry ?? ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000);
+  const exitCode = await new Promise<number | null>((resolvePromise) => child.on('close', (code) => resolvePromise(code)));
+  clearTimeout(killer);
+  const durationMs = performance.now() - started;
+  const rawEnvFile = statSync(files.GITHUB_ENV).isDirectory() ? '' : readFileSync(files.GITHUB_ENV, 'utf8');
+  const rawOutputFile = readFileSync(files.GITHUB_OUTPUT, 'utf8');
+  const run: ActionRun = {
+    exitCode,
+    stdout,
+    stderr,
+    env: parseFileCommands(rawEnvFile),
+    outputs: parseFileCommands(rawOutputFile),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    masks: commandValues(stdout, 'add-mask'),
+    errors: commandValues(stdout, 'error'),
+    durationMs,
+    rawEnvFile,
+    rawOutputFile,
+  };
+  rmSync(dir, { recursive: true, force: true });
+  return run;
+}
+
+/**
+ * Parses GITHUB_ENV / GITHUB_OUTPUT as the runner does: `name<<DELIM` … `DELIM` blocks, or
+ * `name=value` lines. Throws on anything else, so a malformed file fails the test.
+ */
+export function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiterText] = heredoc;
+      const value: string[] = [];
+      i++;
+      while (i < lines.length && lines[i] !== delimiterText) value.push(lines[i++]!);
+      if (i >= lines.length) throw new Error(`unterminated heredoc for ${name}`);
+      result[name!] = value.join('\n');
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`malformed file command line: ${JSON.stringify(line)}`);
+    result[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return result;
+}
+
+/** Decoded values of `::name::value` workflow commands on stdout. */
+export function commandValues(stdout: string, name: string): string[] {
+  const prefix = `::${name}::`;
+  return stdout
+    .split(/\r?\n/)
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => line.slice(prefix.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+}

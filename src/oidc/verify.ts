@@ -1,0 +1,171 @@
+/**
+ * Local verification of the OIDC token before it leaves the runner: RS256 signature against the
+ * issuer's published keys, then issuer, audience and time claims, each failure naming the check,
+ * the expected and the actual value. The claim checks are pure; only key discovery does I/O.
+ */
+import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { KeylessError, show } from '../errors.js';
+import { HttpError, httpGet } from '../http.js';
+import { RetriesExhausted, withRetry, type RetryPolicy } from '../aws/retry.js';
+import { checkServiceUrl } from '../settings.js';
+
+/** GitHub's iat/nbf can be a few seconds ahead of the runner's clock. */
+export const CLOCK_LEEWAY_SECONDS = 60;
+/** GitHub tokens are ~1 kB; anything far larger is not a GitHub token. */
+export const MAX_TOKEN_LENGTH = 16_384;
+
+export type Claims = Readonly<Record<string, unknown>>;
+
+export interface ClaimExpectations {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly nowSeconds: number;
+  readonly leewaySeconds?: number;
+}
+
+/** The first claim check that fails, as a message; undefined when all pass. */
+export function checkStandardClaims(claims: Claims, expected: ClaimExpectations): string | undefined {
+  const leeway = expected.leewaySeconds ?? CLOCK_LEEWAY_SECONDS;
+  const now = expected.nowSeconds;
+  if (claims.iss !== expected.issuer) {
+    return `issuer mismatch: expected ${show(expected.issuer)} (input oidc-issuer), token has iss ${show(claims.iss)}`;
+  }
+  const aud = claims.aud;
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (!audiences.includes(expected.audience)) {
+    return `audience mismatch: expected ${show(expected.audience)} (input audience), token has aud ${show(aud)}`;
+  }
+  for (const name of ['exp', 'iat'] as const) {
+    if (typeof claims[name] !== 'number' || !Number.isFinite(claims[name])) {
+      return `claim ${name} must be a number of seconds since 1970, token has ${show(claims[name])}`;
+    }
+  }
+  const exp = claims.exp as number;
+  const iat = claims.iat as number;
+  if (exp + leeway <= now) {
+    return `token expired: exp ${iso(exp)} is ${now - exp} s before now ${iso(now)} (leeway ${leeway} s)`;
+  }
+  if (claims.nbf !== undefined) {
+    if (typeof claims.nbf !== 'number') return `claim nbf must be a number, token has ${show(claims.nbf)}`;
+    if (claims.nbf - leeway > now) return `token not yet valid: nbf ${iso(claims.nbf)} is ${claims.nbf - now} s after now ${iso(now)} (leeway ${leeway} s)`;
+  }
+  if (iat - leeway > now) {
+    return `token issued in the future: iat ${iso(iat)} is ${iat - now} s after now ${iso(now)} (leeway ${leeway} s); check the runner's clock`;
+  }
+  if (typeof claims.sub !== 'string' || claims.sub === '') return `claim sub must be a non-empty string, token has ${show(claims.sub)}`;
+  return undefined;
+}
+
+function iso(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
+}
+
+export interface KeySource {
+  readonly issuer: string;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly agents?: Parameters<typeof httpGet>[1];
+}
+
+const rejected = (check: string) => new KeylessError('token-rejected', `OIDC token rejected before calling STS: ${check}`, [
+  'The token was not sent to AWS. See "OIDC token rejected" in the README troubleshooting section.',
+]);
+
+const issuerError = (message: string, cause?: unknown) =>
+  new KeylessError('issuer-unreachable', `Could not get the OIDC issuer's signing keys: ${message}`, [], { cause });
+
+async function getJson(url: string, what: string, source: KeySource): Promise<unknown> {
+  try {
+    const response = await withRetry(
+      async () => {
+        const answer = await httpGet({ url, timeoutMs: source.timeoutMs, maxBytes: 256_000 }, source.agents);
+        if (answer.status >= 500 || answer.status === 429) throw new HttpError(`HTTP ${answer.status}`, 'network');
+        return answer;
+      },
+      (error) => error instanceof HttpError && error.kind !== 'too-large',
+      source.retry,
+    );
+    if (response.status !== 200) throw issuerError(`${what} ${url} answered HTTP ${response.status}`);
+    try {
+      return JSON.parse(response.body) as unknown;
+    } catch {
+      throw issuerError(`${what} ${url} is not JSON (starts with ${show(response.body.slice(0, 40))})`);
+    }
+  } catch (error) {
+    if (error instanceof KeylessError) throw error;
+    const last = error instanceof RetriesExhausted ? error.lastError : error;
+    const attempts = error instanceof RetriesExhausted ? ` (${error.attempts} attempt${error.attempts === 1 ? '' : 's'})` : '';
+    throw issuerError(`${what} ${url}: ${(last as Error).message}${attempts}`, last);
+  }
+}
+
+/** Discovery document → JWKS, refusing a discovery document that speaks for another issuer. */
+export async function fetchIssuerKeys(source: KeySource): Promise<JSONWebKeySet> {
+  const discoveryUrl = `${source.issuer}/.well-known/openid-configuration`;
+  const discovery = (await getJson(discoveryUrl, 'discovery document', source)) as { issuer?: unknown; jwks_uri?: unknown } | null;
+  if (discovery?.issuer !== source.issuer) {
+    throw issuerError(`discovery document ${discoveryUrl} names issuer ${show(discovery?.issuer)}, expected ${show(source.issuer)}`);
+  }
+  if (typeof discovery.jwks_uri !== 'string' || checkServiceUrl(discovery.jwks_uri).problem) {
+    throw issuerError(`discovery document ${discoveryUrl} has no usable jwks_uri (${show(discovery.jwks_uri)})`);
+  }
+  const jwks = (await getJson(discovery.jwks_uri, 'JWKS', source)) as JSONWebKeySet | null;
+  if (!jwks || !Array.isArray(jwks.keys)) throw issuerError(`JWKS ${discovery.jwks_uri} has no "keys" array`);
+  return jwks;
+}
+
+export interface Verification {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly keys: JSONWebKeySet;
+  readonly nowSeconds: number;
+}
+
+/** Signature first (nothing in an unsigned payload is trusted), then the claims. */
+export async function verifyToken(token: string, verification: Verification): Promise<Claims> {
+  if (token.length > MAX_TOKEN_LENGTH) throw rejected(`token is ${token.length} characters long, more than ${MAX_TOKEN_LENGTH}; not a GitHub OIDC token`);
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw rejected('not a JWT (expected three base64url parts separated by dots)');
+  }
+  if (header.alg !== 'RS256') throw rejected(`signature algorithm ${show(header.alg)} is not allowed; expected "RS256"`);
+  const keys = verification.keys.keys;
+  const candidates = keys.filter((key) => header.kid === undefined || key.kid === header.kid);
+  if (candidates.length === 0) {
+    throw rejected(
+      `unknown signing key: kid ${show(header.kid)} is not among the issuer's ${keys.length} published key(s) (${keys.map((k) => show(k.kid)).join(', ')})`,
+    );
+  }
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(token, createLocalJWKSet(verification.keys), { algorithms: ['RS256'] }));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
+      throw rejected(`bad signature: the token does not verify against the issuer's key kid ${show(header.kid)}`);
+    }
+    throw rejected(`signature check failed: ${(error as Error).message}`);
+  }
+  let claims: Claims;
+  try {
+    claims = JSON.parse(new TextDecoder().decode(payload)) as Claims;
+    if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new Error();
+  } catch {
+    throw rejected('payload is not a JSON object');
+  }
+  const problem = checkStandardClaims(claims, verification);
+  if (problem) throw rejected(problem);
+  return claims;
+}
+
+/** Claims read without verification, for explaining a rejection only (never for decisions). */
+export function unverifiedClaims(token: string): Claims | undefined {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return undefined;
+  }
+}

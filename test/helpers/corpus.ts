@@ -1,0 +1,18 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './runner.js';
+
+/** The shared real-world corpus, beside the checkout (as in CI). */
+export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+
+export function corpusJson<T = unknown>(...path: string[]): T {
+  return JSON.parse(readFileSync(join(CORPUS, ...path), 'utf8')) as T;
+}
+
+export function corpusTokens(): { name: string; token: string }[] {
+  const dir = join(CORPUS, 'oidc-tokens');
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.jwt'))
+    .sort()
+    .map((file) => ({ name: file.replace(/\.jwt$/, ''), token: readFileSync(join(dir, file), 'utf8').trim() }));
+}

@@ -1,0 +1,47 @@
+/** The loopback issuer and STS wired together the way a run on GitHub sees them. */
+import { startLocalIssuer, type LocalIssuer, type LocalIssuerOptions } from '../../src/local/issuer.js';
+import { startLocalSts, type LocalSts, type LocalStsOptions } from '../../src/local/sts.js';
+
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/deploy';
+
+export interface Fakes {
+  readonly issuer: LocalIssuer;
+  readonly sts: LocalSts;
+  /** Inputs a workflow would give, pointed at the fakes. */
+  readonly inputs: Record<string, string>;
+  /** What the runner puts in the environment of a job with `id-token: write`. */
+  readonly env: Record<string, string>;
+  /** Requests the action made to the issuer (STS's own JWKS fetches excluded). */
+  actionIssuerRequests(): string[];
+  close(): Promise<void>;
+}
+
+export async function startFakes(options: { issuer?: LocalIssuerOptions; sts?: Omit<LocalStsOptions, 'trustedIssuer'> } = {}): Promise<Fakes> {
+  const issuer = await startLocalIssuer(options.issuer);
+  const sts = await startLocalSts({
+    ...options.sts,
+    trustedIssuer: { url: issuer.url, jwksUrl: `${issuer.url}/.well-known/jwks`, audiences: ['sts.amazonaws.com'] },
+  });
+  return {
+    issuer,
+    sts,
+    inputs: { 'role-to-assume': ROLE_ARN, 'aws-region': 'us-east-1', 'oidc-issuer': issuer.url },
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: issuer.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.requestToken,
+      AWS_ENDPOINT_URL_STS: sts.url,
+    },
+    actionIssuerRequests: () => issuer.requests.filter((r) => r.userAgent !== 'keyless-local-sts').map((r) => r.path),
+    close: async () => {
+      await Promise.all([issuer.close(), sts.close()]);
+    },
+  };
+}
+
+/** Every secret a run handled: issued credentials and the OIDC tokens STS received. */
+export function handledSecrets(sts: LocalSts): string[] {
+  const secrets: string[] = [];
+  for (const c of sts.issued.values()) secrets.push(c.accessKeyId, c.secretAccessKey, c.sessionToken);
+  for (const call of sts.calls) if (call.params.WebIdentityToken) secrets.push(call.params.WebIdentityToken);
+  return secrets;
+}
