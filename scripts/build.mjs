@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { minify } from 'terser';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -59,6 +60,14 @@ for (const name of selected) {
     stdio: 'inherit',
     cwd: root,
   });
+  // ncc minifies the entry but not the chunks split off by dynamic import(); the largest of
+  // those (the AWS SDK) is on the success path, where its parse time counts.
+  for (const file of readdirSync(out)) {
+    if (file === 'index.js' || !file.endsWith('.js')) continue;
+    const chunk = join(out, file);
+    const result = await minify(readFileSync(chunk, 'utf8'), { module: true, compress: true, mangle: true, format: { comments: false } });
+    writeFileSync(chunk, result.code);
+  }
   const outFile = join(out, 'index.js');
   const code = readFileSync(outFile, 'utf8');
   if (!code.includes('__keylessCreateRequire')) {
