@@ -71,7 +71,9 @@ for (const name of selected) {
   const outFile = join(out, 'index.js');
   const code = readFileSync(outFile, 'utf8');
   if (!code.includes('__keylessCreateRequire')) {
-    writeFileSync(outFile, REQUIRE_SHIM + code);
+    // A shebang must stay the very first line.
+    const shebang = /^#!.*\n/.exec(code)?.[0] ?? '';
+    writeFileSync(outFile, shebang + REQUIRE_SHIM + code.slice(shebang.length));
   }
   console.log(`built ${outDir}/index.js (${Buffer.byteLength(readFileSync(outFile))} bytes)`);
 }

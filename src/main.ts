@@ -15,7 +15,7 @@ import { applyExport, planExport } from './aws/export.js';
 import type { RetryPolicy } from './aws/retry.js';
 import type { ActionIO } from './runner.js';
 import { renderSummary } from './summary.js';
-import { checkTrustPolicy, explainWithTrustPolicy } from './trust-check.js';
+import { checkTrustPolicy, explainWithTrustPolicy, loadTrustPolicy, type LoadedTrustPolicy } from './trust-check.js';
 
 export async function run(io: ActionIO, env: Env): Promise<void> {
   const startedAt = Date.now();
@@ -60,6 +60,8 @@ async function pipeline(io: ActionIO, env: Env, settings: Settings, deadline: De
   const retry: RetryPolicy = { maxAttempts: settings.retryMaxAttempts, baseDelayMs: 500, maxDelayMs: 5000, deadline: deadline.at };
   const timeoutMs = settings.requestTimeoutMs;
   if (!settings.webIdentityTokenFile) await ensureRunnerCanIssueTokens(env);
+  // The trust policy file is an input too: a broken one fails before any request.
+  const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, settings.audience, io) : undefined;
   // Load the SDK while the token and keys are on the wire; a load failure surfaces at the STS call.
   preloadSts().catch(() => undefined);
 
@@ -96,13 +98,13 @@ async function pipeline(io: ActionIO, env: Env, settings: Settings, deadline: De
   }
 
   const role = selectRole(settings, claims);
-  if (settings.trustPolicyFile) await checkTrustPolicy(settings.trustPolicyFile, claims, role, io);
+  if (trustPolicy) await checkTrustPolicy(trustPolicy, claims, role, io);
 
   let assumed: AssumedRole;
   try {
     assumed = await assumeRoleWithWebIdentity({ role, token, settings, retry, agents, onRetry: (m) => io.info(m) });
   } catch (error) {
-    if (error instanceof StsFailure) throw await stsFailureError(error, settings, role, claims);
+    if (error instanceof StsFailure) throw await stsFailureError(error, settings, role, claims, trustPolicy);
     throw error;
   }
 
@@ -157,7 +159,13 @@ function selectRole(settings: Settings, claims: Claims): RoleArn {
   return role;
 }
 
-async function stsFailureError(failure: StsFailure, settings: Settings, role: RoleArn, claims: Claims): Promise<KeylessError> {
+async function stsFailureError(
+  failure: StsFailure,
+  settings: Settings,
+  role: RoleArn,
+  claims: Claims,
+  trustPolicy: LoadedTrustPolicy | undefined,
+): Promise<KeylessError> {
   const f = failure.facts;
   const kind = classifyStsError(f);
   const attempts = `${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'}`;
@@ -167,7 +175,7 @@ async function stsFailureError(failure: StsFailure, settings: Settings, role: Ro
     case 'access-denied':
       return new KeylessError('sts-access-denied', `${what} was denied: ${f.name}: ${f.message}${requestId}`, [
         ...explainAccessDenied(claims, { audience: settings.audience, roleArn: role.arn, partition: role.partition, account: role.account }),
-        ...(settings.trustPolicyFile ? await explainWithTrustPolicy(settings.trustPolicyFile, claims, role) : []),
+        ...(trustPolicy ? await explainWithTrustPolicy(trustPolicy, claims) : []),
       ]);
     case 'timeout':
       return new KeylessError(

@@ -4,6 +4,7 @@
  * Pure.
  */
 import type { Claims } from '../oidc/verify.js';
+import { conditionKeyPrefix } from '../trust/keys.js';
 
 /** Claims worth showing: what trust policies match on. The token itself is never shown. */
 export const EXPLAINED_CLAIMS = [
@@ -32,17 +33,12 @@ export function nameOnlySubject(sub: string): string | undefined {
   return match ? `repo:${match[1]}/${match[3]}:${match[5]}` : undefined;
 }
 
-/** IAM condition keys are the issuer URL without its scheme. */
-export function conditionKeyPrefixOf(issuer: string): string {
-  return issuer.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-}
-
 export function describeClaims(claims: Claims): string[] {
   return EXPLAINED_CLAIMS.filter((name) => claims[name] !== undefined).map((name) => `  ${name}: ${JSON.stringify(claims[name])}`);
 }
 
 export function conditionAdmittingThisRun(claims: Claims, audience: string): object {
-  const prefix = conditionKeyPrefixOf(String(claims.iss));
+  const prefix = conditionKeyPrefix(String(claims.iss));
   return {
     Condition: {
       StringEquals: {
@@ -54,7 +50,7 @@ export function conditionAdmittingThisRun(claims: Claims, audience: string): obj
 }
 
 export function explainAccessDenied(claims: Claims, context: { audience: string; roleArn: string; partition: string; account: string }): string[] {
-  const prefix = conditionKeyPrefixOf(String(claims.iss));
+  const prefix = conditionKeyPrefix(String(claims.iss));
   const lines = [
     "The role's trust policy does not admit this token. STS does not say which condition failed; these are the token's claims (not secret):",
     ...describeClaims(claims),

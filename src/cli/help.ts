@@ -1,0 +1,102 @@
+/** Help texts of the `keyless` CLI. */
+
+export const EXIT_CODES_HELP = 'Exit codes: 0 allowed / no error findings, 3 denied / error findings, 2 bad usage or bad input.';
+
+export const MAIN_HELP = `keyless: AWS credentials for GitHub Actions from the workflow's OIDC token.
+This CLI works on IAM role trust policies for GitHub Actions OIDC.
+
+Usage:
+  keyless trust-policy evaluate --policy FILE (--claims FILE.json | --token FILE.jwt) [--json]
+  keyless trust-policy lint --policy FILE [--audience A] [--json]
+  keyless trust-policy generate --repository OWNER/REPO [--environment E]... [--branch B]... [--tag T]... [--json]
+  keyless --version
+  keyless --help
+
+Commands:
+  trust-policy evaluate   allow or deny, as STS would for sts:AssumeRoleWithWebIdentity, and why
+  trust-policy lint       find trust policies that admit too much, or can never match
+  trust-policy generate   write the least-privilege trust policy for exactly the given runs
+
+${EXIT_CODES_HELP}
+Run "keyless trust-policy COMMAND --help" for a command's options.
+`;
+
+export const TRUST_POLICY_HELP = `Usage: keyless trust-policy COMMAND [options]
+
+Commands:
+  evaluate   evaluate a role trust policy against OIDC token claims
+  lint       lint a role trust policy (rule ids, severities, JSON paths)
+  generate   generate the least-privilege trust policy for given environments/branches/tags
+
+${EXIT_CODES_HELP}
+Run "keyless trust-policy COMMAND --help" for a command's options.
+`;
+
+export const EVALUATE_HELP = `Usage: keyless trust-policy evaluate --policy FILE (--claims FILE.json | --token FILE.jwt) [options]
+
+Evaluates the role trust policy against the token's claims as STS does for
+sts:AssumeRoleWithWebIdentity, and prints allow or deny with the reason: for a deny, each
+statement and the first condition in it that did not hold (key, operator, policy values, token value).
+
+Options:
+  --policy FILE      the trust policy: a policy document, the {"AssumeRolePolicyDocument": …} wrapper,
+                     or "aws iam get-role" output
+  --claims FILE      the token's claims as JSON: bare claims, or a decoded token {"header", "payload"}
+  --token FILE       a JWT (header.payload.signature). It is only DECODED to read its claims:
+                     its signature is NOT verified (the action verifies tokens; this is an offline check)
+  --issuer URL       the issuer to evaluate for (default: the token's "iss" claim)
+  --action NAME      default sts:AssumeRoleWithWebIdentity
+  --json             print one JSON document (the decision) instead of the report
+  -h, --help         show this help
+
+Exit codes: 0 allowed, 3 denied, 2 bad usage or bad input.
+`;
+
+export const LINT_HELP = `Usage: keyless trust-policy lint --policy FILE [options]
+
+Checks a role trust policy for GitHub Actions OIDC. Each finding has a stable rule id, a severity
+(error or warning), a message and the JSON path it points at.
+
+Errors:   no-sub-condition, sub-wildcard-owner, sub-wildcard-repository, never-matches,
+          principal-not-github, invalid-policy
+Warnings: aud-missing, aud-mismatch, for-all-values-in-allow, pull-request-with-protected,
+          name-only-sub, custom-subject, unknown-condition-key, unresolved-placeholder
+
+Options:
+  --policy FILE      the trust policy (document, AssumeRolePolicyDocument wrapper, or get-role output)
+  --audience A       the audience the action requests (default sts.amazonaws.com)
+  --issuer URL       the expected issuer (default: any GitHub issuer)
+  --json             print one JSON document {file, errors, warnings, findings} instead of the report
+  -h, --help         show this help
+
+Exit codes: 0 no error-level findings, 3 error-level findings, 2 bad usage or bad input.
+`;
+
+export const GENERATE_HELP = `Usage: keyless trust-policy generate --repository OWNER/REPO [options]
+
+Prints the least-privilege trust policy admitting exactly the given runs of one repository: one
+StringEquals sub per environment, branch and tag, aud pinned, the GitHub OIDC provider as principal.
+"keyless trust-policy lint" finds no error in it.
+
+Options:
+  --repository OWNER/REPO   the repository (required)
+  --environment NAME        admit jobs that use this environment (repeatable)
+  --branch NAME             admit runs on this branch that use no environment (repeatable)
+  --tag NAME                admit runs on this tag that use no environment (repeatable)
+  --owner-id N              the owner's numeric id; with --repository-id, subjects use the immutable
+  --repository-id N         form repo:OWNER@OWNER_ID/REPO@REPO_ID:… (repositories created, renamed or
+                            transferred since 2026-07-15 get it)
+  --include-name-only       with the ids, also admit the name-only repo:OWNER/REPO:… subjects
+  --account ID              12-digit AWS account of the OIDC provider (default: the placeholder
+                            ACCOUNT_ID, to replace before use)
+  --partition P             aws (default), aws-cn, aws-us-gov, …
+  --audience A              default sts.amazonaws.com
+  --issuer URL              default https://token.actions.githubusercontent.com (an enterprise
+                            issuer adds /SLUG; condition keys then use that prefix)
+  --json                    print one JSON document {policy, subjects, notes}
+  -h, --help                show this help
+
+The policy goes to stdout as JSON (notes go to stderr), ready for
+"aws iam create-role --assume-role-policy-document file://policy.json".
+Exit codes: 0 generated, 2 bad usage or bad input.
+`;

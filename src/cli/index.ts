@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/** Entry point of the `keyless` CLI (bundled to dist/cli/index.js). */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from './main.js';
+
+/** The version from package.json (two levels up from lib/cli/ and from dist/cli/). */
+function packageVersion(): string {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const parts = [here, '..', '..', ['package', 'json'].join('.')];
+    const pkg = JSON.parse(readFileSync(join(...parts), 'utf8')) as { name?: unknown; version?: unknown };
+    if (pkg.name === 'keyless' && typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // fall through
+  }
+  return 'unknown';
+}
+
+try {
+  process.exitCode = run(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readFile: (path) => readFileSync(path, 'utf8'),
+    version: packageVersion(),
+  });
+} catch (error) {
+  process.stderr.write(`keyless: internal error: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,160 @@
+/**
+ * Generates the least-privilege trust policy for exactly the given runs of one repository: one
+ * StringEquals `sub` per environment, branch and tag, `aud` pinned, the GitHub OIDC provider as the
+ * only principal.
+ */
+import { conditionKeyPrefix, DEFAULT_AUDIENCE, GITHUB_ISSUER, PARTITIONS, WEB_IDENTITY_ACTION } from './keys.js';
+import type { TrustPolicyDocument } from './policy.js';
+
+/** Written in place of the account id when none is given; replace it before creating the role. */
+export const ACCOUNT_PLACEHOLDER = 'ACCOUNT_ID';
+
+export interface GenerateOptions {
+  /** `OWNER/REPO`. */
+  readonly repository: string;
+  readonly environments?: readonly string[];
+  /** Branch names (`main`, or `refs/heads/main`). */
+  readonly branches?: readonly string[];
+  /** Tag names (`v1.2.3`, or `refs/tags/v1.2.3`). */
+  readonly tags?: readonly string[];
+  /** Numeric owner id; with `repositoryId`, subjects use the immutable `repo:OWNER@OWNER_ID/REPO@REPO_ID:…` form. */
+  readonly ownerId?: string;
+  readonly repositoryId?: string;
+  /** Also list the name-only subjects next to the immutable ones (for a repository that still gets them). */
+  readonly includeNameOnly?: boolean;
+  /** 12-digit AWS account id of the OIDC provider; default the placeholder `ACCOUNT_ID`. */
+  readonly account?: string;
+  /** Default `aws`. */
+  readonly partition?: string;
+  /** Default `sts.amazonaws.com`. */
+  readonly audience?: string;
+  /** Default `https://token.actions.githubusercontent.com`; an enterprise issuer adds `/<slug>`. */
+  readonly issuer?: string;
+}
+
+export class GenerateError extends Error {
+  override readonly name = 'GenerateError';
+  /** The option at fault, e.g. `repository` or `branches`. */
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super(message);
+    this.option = option;
+  }
+}
+
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+
+function checkRefName(option: string, kind: string, raw: string, prefix: string): string {
+  const name = raw.startsWith(prefix) ? raw.slice(prefix.length) : raw;
+  const problem =
+    name === ''
+      ? 'is empty'
+      : /[\s~^:?*[\\\x00-\x1f\x7f]/.test(name)
+        ? 'contains a character git does not allow in ref names (space ~ ^ : ? * [ \\ or a control character)'
+        : name.includes('..') || name.includes('@{') || name.includes('//')
+          ? 'contains "..", "@{" or "//"'
+          : name.startsWith('/') || name.endsWith('/') || name.endsWith('.') || name.endsWith('.lock')
+            ? 'starts or ends with "/", or ends with "." or ".lock"'
+            : undefined;
+  if (problem) throw new GenerateError(option, `${kind} ${JSON.stringify(raw)} ${problem}`);
+  return name;
+}
+
+function checkEnvironment(raw: string): string {
+  if (raw.trim() === '') throw new GenerateError('environments', 'an environment name is empty');
+  if (/[*?]/.test(raw)) {
+    throw new GenerateError('environments', `environment ${JSON.stringify(raw)} contains "*" or "?"; the generated policy uses exact matches (StringEquals)`);
+  }
+  if (/[\x00-\x1f\x7f]/.test(raw)) throw new GenerateError('environments', `environment ${JSON.stringify(raw)} contains a control character`);
+  if (raw.length > 255) throw new GenerateError('environments', `environment ${JSON.stringify(raw.slice(0, 20))}… is longer than 255 characters`);
+  return raw;
+}
+
+/** The `sub` values the generated policy admits, in order. */
+export function generatedSubjects(options: GenerateOptions): string[] {
+  const slash = options.repository.indexOf('/');
+  const owner = slash > 0 ? options.repository.slice(0, slash) : '';
+  const repo = slash > 0 ? options.repository.slice(slash + 1) : '';
+  if (!OWNER.test(owner) || !REPO.test(repo) || repo === '.' || repo === '..') {
+    throw new GenerateError('repository', `repository ${JSON.stringify(options.repository)} is not OWNER/REPO (e.g. octo-org/octo-repo)`);
+  }
+  const { ownerId, repositoryId } = options;
+  if ((ownerId === undefined) !== (repositoryId === undefined)) {
+    throw new GenerateError(ownerId === undefined ? 'ownerId' : 'repositoryId', 'give both the owner id and the repository id, or neither');
+  }
+  for (const [option, id] of [['ownerId', ownerId], ['repositoryId', repositoryId]] as const) {
+    if (id !== undefined && !/^[1-9]\d{0,19}$/.test(id)) {
+      throw new GenerateError(option, `${option === 'ownerId' ? 'owner id' : 'repository id'} ${JSON.stringify(id)} is not a number (GitHub's numeric id, e.g. from the token's repository_owner_id / repository_id claims)`);
+    }
+  }
+  const contexts = [
+    ...(options.environments ?? []).map((e) => `environment:${checkEnvironment(e)}`),
+    ...(options.branches ?? []).map((b) => `ref:refs/heads/${checkRefName('branches', 'branch', b, 'refs/heads/')}`),
+    ...(options.tags ?? []).map((t) => `ref:refs/tags/${checkRefName('tags', 'tag', t, 'refs/tags/')}`),
+  ];
+  if (contexts.length === 0) {
+    throw new GenerateError('environments', 'give at least one environment, branch or tag: the policy admits exactly those runs');
+  }
+  const bases: string[] = [];
+  if (ownerId !== undefined && repositoryId !== undefined) {
+    bases.push(`repo:${owner}@${ownerId}/${repo}@${repositoryId}`);
+    if (options.includeNameOnly) bases.push(`repo:${owner}/${repo}`);
+  } else {
+    if (options.includeNameOnly) throw new GenerateError('includeNameOnly', 'the name-only form is the default without ids; give the owner and repository ids to add the immutable form');
+    bases.push(`repo:${owner}/${repo}`);
+  }
+  const subjects: string[] = [];
+  for (const base of bases) {
+    for (const context of contexts) {
+      const sub = `${base}:${context}`;
+      if (!subjects.includes(sub)) subjects.push(sub);
+    }
+  }
+  return subjects;
+}
+
+/** The least-privilege trust policy for exactly the given runs. Throws {@link GenerateError} on bad options. */
+export function generateTrustPolicy(options: GenerateOptions): TrustPolicyDocument {
+  const subjects = generatedSubjects(options);
+  const account = options.account ?? ACCOUNT_PLACEHOLDER;
+  if (options.account !== undefined && !/^\d{12}$/.test(account)) {
+    throw new GenerateError('account', `account ${JSON.stringify(account)} is not a 12-digit AWS account id`);
+  }
+  const partition = options.partition ?? 'aws';
+  if (!(PARTITIONS as readonly string[]).includes(partition)) {
+    throw new GenerateError('partition', `partition ${JSON.stringify(partition)} is not one of ${PARTITIONS.join(', ')}`);
+  }
+  const audience = options.audience ?? DEFAULT_AUDIENCE;
+  if (audience.trim() === '' || /[*?]/.test(audience)) {
+    throw new GenerateError('audience', `audience ${JSON.stringify(audience)} must be a non-empty exact value (no "*" or "?")`);
+  }
+  const issuer = options.issuer ?? GITHUB_ISSUER;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new GenerateError('issuer', `issuer ${JSON.stringify(issuer)} is not a URL (e.g. https://token.actions.githubusercontent.com)`);
+  }
+  if (url.protocol !== 'https:' || url.search !== '' || url.hash !== '') {
+    throw new GenerateError('issuer', `issuer ${JSON.stringify(issuer)} must be an https URL without query or fragment`);
+  }
+  const prefix = conditionKeyPrefix(issuer);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'GitHubActionsOIDC',
+        Effect: 'Allow',
+        Principal: { Federated: `arn:${partition}:iam::${account}:oidc-provider/${prefix}` },
+        Action: WEB_IDENTITY_ACTION,
+        Condition: {
+          StringEquals: {
+            [`${prefix}:aud`]: audience,
+            [`${prefix}:sub`]: subjects.length === 1 ? subjects[0]! : subjects,
+          },
+        },
+      },
+    ],
+  };
+}
