@@ -20,7 +20,12 @@ export type ErrorCode =
   | 'sts-bad-response'
   | 'account-not-allowed'
   | 'export-failed'
-  | 'action-timeout';
+  | 'action-timeout'
+  | 'profile-exists'
+  | 'profile-write-failed'
+  | 'runner-temp-missing'
+  | 'chaining-source-missing'
+  | 'credential-process-config';
 
 export class KeylessError extends Error {
   override readonly name = 'KeylessError';

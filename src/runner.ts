@@ -30,6 +30,13 @@ export interface ActionIO extends ExportSink, Logger {
   /** Throws when a file command target cannot take writes, before anything is written. */
   checkWritable(): void;
   writeSummary(html: string): Promise<void>;
+  /** Hands a value to this action's post step (GITHUB_STATE); the last value saved under a name wins. */
+  saveState(name: string, value: string): void;
+}
+
+/** A value the main step saved with saveState: the runner gives it to the post step as STATE_<name>. */
+export function getState(env: Env, name: string): string {
+  return env[`STATE_${name}`] ?? '';
 }
 
 type Env = Record<string, string | undefined>;
@@ -88,5 +95,6 @@ export function runnerIO(env: Env, write: (text: string) => void = (text) => voi
     writeSummary: async (html) => {
       if (env.GITHUB_STEP_SUMMARY) appendTo('GITHUB_STEP_SUMMARY', html);
     },
+    saveState: (name, value) => appendTo('GITHUB_STATE', fileCommandEntry(name, value)),
   };
 }

@@ -43,6 +43,15 @@ export interface Settings {
   readonly claimRules: readonly ClaimRule[];
   readonly trustPolicyFile: string | undefined;
   readonly jobSummary: boolean;
+  /** Profile to write (aws-profile; "default" with refresh-credentials and no aws-profile), or undefined. */
+  readonly awsProfile: string | undefined;
+  readonly overwriteAwsProfile: boolean;
+  /** Write a credential_process profile that fetches fresh credentials whenever they near expiry. */
+  readonly refreshCredentials: boolean;
+  /** AssumeRole with the credentials already in the environment instead of the OIDC token. */
+  readonly roleChaining: boolean;
+  /** Let the post step blank the exported variables and delete the profile files. */
+  readonly cleanup: boolean;
 }
 
 export type InputReader = (name: string) => string;
@@ -61,6 +70,10 @@ const ROLE_ARN = new RegExp(
 const POLICY_ARN = new RegExp(`^arn:(${PARTITION_PATTERN}):iam::(\\d{12}|aws):policy/[\\x21-\\x7E]+$`);
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** Strict on purpose: the name becomes an ini section header, so nothing that could close or start one. */
+const PROFILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+/** AWS caps sessions assumed with role credentials (role chaining) at one hour. */
+export const CHAINED_SESSION_LIMIT_SECONDS = 3600;
 const ACCOUNT_ID = /^\d{12}$/;
 
 /** Region prefixes that live outside the commercial partition. */
@@ -267,6 +280,35 @@ export function parseSettings(read: InputReader, env: Env): Settings {
     if (!ok) problems.add('http-proxy', undefined, 'a proxy URL such as http://proxy.example.com:3128');
   }
 
+  // Several roles, long jobs: profiles, refresh, chaining, and how they combine.
+  const refreshCredentials = bool('refresh-credentials', false);
+  const roleChaining = bool('role-chaining', false);
+  const profileInput = read('aws-profile');
+  if (profileInput !== '' && !PROFILE_NAME.test(profileInput)) {
+    problems.add('aws-profile', profileInput, 'a profile name of 1–64 characters from A–Z a–z 0–9 _ . - (not starting with . or -)');
+  }
+  const awsProfile = profileInput || (refreshCredentials ? 'default' : undefined);
+  if (roleChaining) {
+    if (roleDurationSeconds > CHAINED_SESSION_LIMIT_SECONDS) {
+      problems.add(
+        'role-duration-seconds',
+        String(roleDurationSeconds),
+        `at most ${CHAINED_SESSION_LIMIT_SECONDS} seconds with role-chaining: true (AWS limits sessions assumed with role credentials to one hour)`,
+      );
+    }
+    // Each of these works on the OIDC token, which chaining does not use: refuse rather than silently skip a check.
+    const tokenOnly: [string, boolean][] = [
+      ['role-by-environment', byEnvironmentInput !== ''],
+      ['web-identity-token-file', read('web-identity-token-file') !== ''],
+      ['require-claims', read('require-claims') !== ''],
+      ['trust-policy', read('trust-policy') !== ''],
+      ['refresh-credentials', refreshCredentials],
+    ];
+    for (const [name, given] of tokenOnly) {
+      if (given) problems.add(name, undefined, 'not to be combined with role-chaining: true (chaining uses the credentials in the environment, not the OIDC token)');
+    }
+  }
+
   const settings: Settings = {
     role,
     roleByEnvironment,
@@ -292,6 +334,11 @@ export function parseSettings(read: InputReader, env: Env): Settings {
     claimRules,
     trustPolicyFile: read('trust-policy') || undefined,
     jobSummary: bool('job-summary', true),
+    awsProfile,
+    overwriteAwsProfile: bool('overwrite-aws-profile', false),
+    refreshCredentials,
+    roleChaining,
+    cleanup: bool('cleanup', true),
   };
 
   if (problems.list.length > 0) {

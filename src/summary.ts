@@ -3,9 +3,12 @@ import type { AssumedRole } from './aws/assume.js';
 import type { Claims } from './oidc/verify.js';
 import type { RoleArn, Settings } from './settings.js';
 
-/** Claim values are attacker-influenced (branch names, environment names): escape everything. */
+/**
+ * Claim values are attacker-influenced (branch names, environment names): escape everything,
+ * line breaks included, so that a value stays inside its table cell.
+ */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return value.replace(/[&<>"'\r\n]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function renderSummary(input: { settings: Settings; role: RoleArn; assumed: AssumedRole; claims: Claims }): string {

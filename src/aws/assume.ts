@@ -70,38 +70,53 @@ export async function assumeRoleWithWebIdentity(request: AssumeRequest): Promise
     Policy: settings.inlineSessionPolicy,
     PolicyArns: settings.managedSessionPolicies.length > 0 ? settings.managedSessionPolicies.map((arn) => ({ arn })) : undefined,
   });
+  try {
+    const { output, attempts } = await sendWithRetry(() => client.send(command, { abortSignal: AbortSignal.timeout(settings.requestTimeoutMs) }), {
+      operation: 'STS',
+      requestTimeoutMs: settings.requestTimeoutMs,
+      retry: request.retry,
+      onRetry: request.onRetry,
+    });
+    return readCredentials(output, 'AssumeRoleWithWebIdentity', attempts, request.now?.() ?? Date.now());
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * One STS call under our retry policy (the SDK's own retries are off). Every attempt has a hard
+ * timeout; what cannot succeed later fails at once. Failures come out as StsFailure.
+ */
+export async function sendWithRetry<T>(
+  send: () => Promise<T>,
+  options: { operation: string; requestTimeoutMs: number; retry: RetryPolicy; onRetry: (message: string) => void },
+): Promise<{ output: T; attempts: number }> {
   let attempts = 0;
   try {
     const output = await withRetry(
       async (attempt) => {
         attempts = attempt;
-        // The SDK's socket timeouts do not bound a slow trickle of bytes; this does.
-        const abortSignal = AbortSignal.timeout(settings.requestTimeoutMs);
         try {
-          return await client.send(command, { abortSignal });
+          return await send();
         } catch (error) {
-          if (abortSignal.aborted) {
-            throw Object.assign(new Error(`no answer within ${settings.requestTimeoutMs / 1000} s`), { name: 'TimeoutError' });
+          // The SDK's socket timeouts do not bound a slow trickle of bytes; the caller's abort signal does.
+          if ((error as { name?: string }).name === 'AbortError') {
+            throw Object.assign(new Error(`no answer within ${options.requestTimeoutMs / 1000} s`), { name: 'TimeoutError' });
           }
           throw error;
         }
       },
       isRetryableStsError,
-      request.retry,
+      options.retry,
       {
-        onRetry: ({ attempt, delayMs, error }) => {
-          const f = facts(error);
-          request.onRetry(`STS attempt ${attempt} of ${request.retry.maxAttempts} failed (${describe(f)}); retrying in ${delayMs} ms`);
-        },
+        onRetry: ({ attempt, delayMs, error }) =>
+          options.onRetry(`${options.operation} attempt ${attempt} of ${options.retry.maxAttempts} failed (${describe(facts(error))}); retrying in ${delayMs} ms`),
       },
     );
-    return readCredentials(output, attempts, request.now?.() ?? Date.now());
+    return { output, attempts };
   } catch (error) {
-    if (error instanceof KeylessError) throw error;
     if (error instanceof RetriesExhausted) throw new StsFailure(facts(error.lastError), error.attempts, error.stoppedByDeadline);
     throw new StsFailure(facts(error), attempts, false);
-  } finally {
-    client.destroy();
   }
 }
 
@@ -112,14 +127,16 @@ export function describe(f: StsErrorFacts): string {
   return `${status}${f.name}: ${f.message}`;
 }
 
-function readCredentials(
-  output: AssumeRoleWithWebIdentityCommandOutput,
+/** Checks what STS returned before anything uses it: complete, still valid, with an assumed-role ARN. */
+export function readCredentials(
+  output: Pick<AssumeRoleWithWebIdentityCommandOutput, 'Credentials' | 'AssumedRoleUser' | '$metadata'>,
+  operation: string,
   attempts: number,
   nowMs: number,
 ): AssumedRole {
   const c = output.Credentials;
   const badResponse = (what: string) =>
-    new KeylessError('sts-bad-response', `STS answered AssumeRoleWithWebIdentity without ${what}; nothing was exported.`, [
+    new KeylessError('sts-bad-response', `STS answered ${operation} without ${what}; nothing was exported.`, [
       `Request id: ${output.$metadata.requestId ?? '(none)'}. Check sts-endpoint / AWS_ENDPOINT_URL_STS and any proxy in between.`,
     ]);
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date) || Number.isNaN(c.Expiration.getTime())) {

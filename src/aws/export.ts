@@ -14,7 +14,16 @@ export interface ExportPlan {
   readonly outputs: readonly (readonly [string, string])[];
 }
 
-export function planExport(settings: Settings, assumed: AssumedRole): ExportPlan {
+/** The profile files later steps should read (aws-profile / refresh-credentials). */
+export interface ProfileExport {
+  readonly profile: string;
+  readonly configFile: string;
+  readonly credentialsFile: string;
+}
+
+const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+
+export function checkAllowedAccount(settings: Settings, assumed: AssumedRole): void {
   if (settings.allowedAccountIds.length > 0 && !settings.allowedAccountIds.includes(assumed.account)) {
     const account = settings.maskAccountId ? '(masked)' : assumed.account;
     throw new KeylessError(
@@ -23,11 +32,19 @@ export function planExport(settings: Settings, assumed: AssumedRole): ExportPlan
       [`allowed-account-ids: ${settings.allowedAccountIds.join(', ')}`],
     );
   }
+}
+
+export function planExport(settings: Settings, assumed: AssumedRole, profile?: ProfileExport): ExportPlan {
+  checkAllowedAccount(settings, assumed);
   const secrets = [assumed.accessKeyId, assumed.secretAccessKey, assumed.sessionToken];
   if (settings.maskAccountId) secrets.push(assumed.account);
 
   const variables: [string, string][] = [];
-  if (settings.outputEnvCredentials) {
+  if (settings.refreshCredentials && settings.outputEnvCredentials && profile) {
+    // Fixed credentials in the environment would win over the refreshing profile and then
+    // expire: blank any, and point the SDKs' default chain at the profile instead.
+    variables.push(...CREDENTIAL_VARIABLES.map((name): [string, string] => [name, '']), ['AWS_CREDENTIAL_EXPIRATION', ''], ['AWS_PROFILE', profile.profile]);
+  } else if (settings.outputEnvCredentials && !settings.refreshCredentials) {
     variables.push(
       ['AWS_ACCESS_KEY_ID', assumed.accessKeyId],
       ['AWS_SECRET_ACCESS_KEY', assumed.secretAccessKey],
@@ -36,9 +53,10 @@ export function planExport(settings: Settings, assumed: AssumedRole): ExportPlan
       ['AWS_CREDENTIAL_EXPIRATION', assumed.expiration.toISOString()],
     );
   } else if (settings.unsetCurrentCredentials) {
-    variables.push(['AWS_ACCESS_KEY_ID', ''], ['AWS_SECRET_ACCESS_KEY', ''], ['AWS_SESSION_TOKEN', '']);
+    variables.push(...CREDENTIAL_VARIABLES.map((name): [string, string] => [name, '']));
   }
   variables.push(['AWS_REGION', settings.region], ['AWS_DEFAULT_REGION', settings.region]);
+  if (profile) variables.push(['AWS_CONFIG_FILE', profile.configFile], ['AWS_SHARED_CREDENTIALS_FILE', profile.credentialsFile]);
 
   const outputs: [string, string][] = [
     ['aws-account-id', assumed.account],
@@ -55,11 +73,15 @@ export function planExport(settings: Settings, assumed: AssumedRole): ExportPlan
   return { secrets, variables, outputs };
 }
 
-export function applyExport(plan: ExportPlan, sink: ExportSink): void {
+export function maskSecrets(plan: ExportPlan, sink: Pick<ExportSink, 'setSecret'>): void {
   for (const secret of plan.secrets) sink.setSecret(secret);
+}
+
+/** Variables and outputs; call after maskSecrets (applyExport does both). */
+export function writeExports(plan: ExportPlan, sink: ExportSink, extraOutputs: readonly (readonly [string, string])[] = []): void {
   try {
     for (const [name, value] of plan.variables) sink.exportVariable(name, value);
-    for (const [name, value] of plan.outputs) sink.setOutput(name, value);
+    for (const [name, value] of [...plan.outputs, ...extraOutputs]) sink.setOutput(name, value);
   } catch (error) {
     throw new KeylessError(
       'export-failed',
@@ -68,4 +90,9 @@ export function applyExport(plan: ExportPlan, sink: ExportSink): void {
       { cause: error },
     );
   }
+}
+
+export function applyExport(plan: ExportPlan, sink: ExportSink): void {
+  maskSecrets(plan, sink);
+  writeExports(plan, sink);
 }

@@ -56,7 +56,10 @@ export function facts(error: unknown): StsErrorFacts {
 }
 
 export function classifyStsError(f: StsErrorFacts): StsErrorKind {
-  if (f.name === 'TimeoutError' || f.name === 'AbortError' || f.networkCode === 'ETIMEDOUT') return 'timeout';
+  // The SDK names a reset or broken socket TimeoutError too; its code says what really happened.
+  if (f.networkCode === 'ETIMEDOUT') return 'timeout';
+  if (f.networkCode && NETWORK_CODES.has(f.networkCode)) return 'network';
+  if (f.name === 'TimeoutError' || f.name === 'AbortError') return 'timeout';
   if (f.name === 'AccessDenied' || f.name === 'AccessDeniedException') return 'access-denied';
   if (THROTTLING.has(f.name) || f.httpStatus === 429) return 'throttled';
   if (f.name === 'IDPCommunicationError' || f.name === 'IDPCommunicationErrorException') return 'idp-unavailable';
@@ -64,7 +67,6 @@ export function classifyStsError(f: StsErrorFacts): StsErrorKind {
   if ((f.name === 'InvalidIdentityToken' || f.name === 'InvalidIdentityTokenException') && /retrieve verification key/i.test(f.message)) {
     return 'idp-unavailable';
   }
-  if (f.networkCode && NETWORK_CODES.has(f.networkCode)) return 'network';
   if (f.httpStatus !== undefined && f.httpStatus >= 500) return 'server-error';
   // The SDK could not parse what came back (garbage, truncated or non-XML body).
   if (f.httpStatus !== undefined && f.httpStatus < 300) return 'bad-response';

@@ -23,9 +23,18 @@ export interface MintOptions {
   lifetimeSeconds?: number;
   /** Shifts iat/nbf/exp from now (negative = in the past). */
   issuedAtOffsetSeconds?: number;
+  /**
+   * Appended verbatim inside the payload JSON after the claims, e.g. `"sub":"other"` to
+   * produce a duplicate member that an object cannot express.
+   */
+  extraPayloadJson?: string;
 }
 
-export type IssuerFault = 'ok' | 'down' | 'hang' | 'garbage' | { discoveryIssuer: string };
+/**
+ * 'stale-jwks-once': the next JWKS response lacks the current signing key, as a cache or CDN
+ * might serve it right after a key rotation; later responses are complete again.
+ */
+export type IssuerFault = 'ok' | 'down' | 'hang' | 'garbage' | 'stale-jwks-once' | { discoveryIssuer: string };
 
 export interface IssuerRequest {
   path: string;
@@ -116,7 +125,10 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     });
     const algorithm = signWith === 'none' ? 'none' : signWith === 'hs256-with-public-key' ? 'HS256' : 'RS256';
     const header = withoutUndefined({ alg: algorithm, kid: key.kid, typ: 'JWT', ...mintOptions.header });
-    const signingInput = `${base64UrlJson(header)}.${base64UrlJson(payload)}`;
+    const payloadJson = mintOptions.extraPayloadJson
+      ? JSON.stringify(payload).replace(/}$/, `,${mintOptions.extraPayloadJson}}`)
+      : JSON.stringify(payload);
+    const signingInput = `${base64UrlJson(header)}.${Buffer.from(payloadJson).toString('base64url')}`;
 
     switch (signWith) {
       case 'issuer-key':
@@ -147,6 +159,10 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       return serveWithFault(response, () => discoveryDocument(announcedIssuer, `${issuerUrl}/.well-known/jwks`));
     }
     if (path === `${pathPrefix}/.well-known/jwks`) {
+      if (fault === 'stale-jwks-once') {
+        fault = 'ok';
+        return sendJson(response, 200, { keys: signingKeys.slice(1).map((key) => key.publicJwk) });
+      }
       return serveWithFault(response, () => ({ keys: signingKeys.map((key) => key.publicJwk) }));
     }
     sendJson(response, 404, { message: 'Not Found' });

@@ -120,6 +120,11 @@ export interface Verification {
   readonly audience: string;
   readonly keys: JSONWebKeySet;
   readonly nowSeconds: number;
+  /**
+   * Fetches the issuer's keys again. Called at most once, when the token's kid is not among
+   * `keys`: right after a key rotation a JWKS fetched a moment earlier can lack the new key.
+   */
+  readonly refreshKeys?: () => Promise<JSONWebKeySet>;
 }
 
 /** Signature first (nothing in an unsigned payload is trusted), then the claims. */
@@ -132,16 +137,18 @@ export async function verifyToken(token: string, verification: Verification): Pr
     throw rejected('not a JWT (expected three base64url parts separated by dots)');
   }
   if (header.alg !== 'RS256') throw rejected(`signature algorithm ${show(header.alg)} is not allowed; expected "RS256"`);
-  const keys = verification.keys.keys;
-  const candidates = keys.filter((key) => header.kid === undefined || key.kid === header.kid);
-  if (candidates.length === 0) {
+  let jwks = verification.keys;
+  const hasKey = (set: JSONWebKeySet) => set.keys.some((key) => header.kid === undefined || key.kid === header.kid);
+  if (!hasKey(jwks) && verification.refreshKeys) jwks = await verification.refreshKeys();
+  const keys = jwks.keys;
+  if (!hasKey(jwks)) {
     throw rejected(
       `unknown signing key: kid ${show(header.kid)} is not among the issuer's ${keys.length} published key(s) (${keys.map((k) => show(k.kid)).join(', ')})`,
     );
   }
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(token, createLocalJWKSet(verification.keys), { algorithms: ['RS256'] }));
+    ({ payload } = await compactVerify(token, createLocalJWKSet(jwks), { algorithms: ['RS256'] }));
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
@@ -150,12 +157,16 @@ export async function verifyToken(token: string, verification: Verification): Pr
     throw rejected(`signature check failed: ${(error as Error).message}`);
   }
   let claims: Claims;
+  const payloadText = new TextDecoder().decode(payload);
   try {
-    claims = JSON.parse(new TextDecoder().decode(payload)) as Claims;
+    claims = JSON.parse(payloadText) as Claims;
     if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new Error();
   } catch {
     throw rejected('payload is not a JSON object');
   }
+  // JSON.parse keeps the last of two equal names; another parser (STS's) may keep the first.
+  const duplicate = duplicateTopLevelName(payloadText);
+  if (duplicate !== undefined) throw rejected(`claim ${show(duplicate)} appears more than once; a token must name each claim once`);
   const problem = checkStandardClaims(claims, verification);
   if (problem) throw rejected(problem);
   return claims;
@@ -168,4 +179,34 @@ export function unverifiedClaims(token: string): Claims | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The first member name that appears twice in a JSON object text, or undefined. */
+export function duplicateTopLevelName(objectText: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  let expectName = false;
+  for (let i = 0; i < objectText.length; i++) {
+    const c = objectText[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (end < objectText.length && objectText[end] !== '"') end += objectText[end] === '\\' ? 2 : 1;
+      if (depth === 1 && expectName) {
+        // Decoded, so that "s\u0075b" and "sub" count as the same name.
+        const name = JSON.parse(objectText.slice(i, end + 1)) as string;
+        if (seen.has(name)) return name;
+        seen.add(name);
+        expectName = false;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      if (depth === 1) expectName = true;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectName = true;
+    }
+  }
+  return undefined;
 }

@@ -65,6 +65,8 @@ describe.each(nodeBinaries())('success on $label', ({ path }) => {
       'aws-account-id': '123456789012',
       'authenticated-arn': 'arn:aws:sts::123456789012:assumed-role/deploy/GitHubActions-9876543210-1',
       'aws-expiration': issued!.expiration.toISOString(),
+      // Every assumption leaves an audit record under RUNNER_TEMP (issue 4).
+      'audit-file': expect.stringMatching(/\/keyless\/audit\.jsonl$/),
     });
     // The mask lines come first on stdout, the OIDC token's before the credentials'.
     const token = call.params.WebIdentityToken!;

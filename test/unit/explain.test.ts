@@ -67,6 +67,7 @@ describe('job summary escaping', () => {
   it.each([
     ['<script>alert(1)</script>', '&#60;script&#62;alert(1)&#60;/script&#62;'],
     ['a & "b" \'c\'', 'a &#38; &#34;b&#34; &#39;c&#39;'],
+    ['main\n::set-env name=X::1\r', 'main&#10;::set-env name=X::1&#13;'],
   ])('%s', (input, output) => {
     expect(escapeHtml(input)).toBe(output);
   });

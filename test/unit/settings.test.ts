@@ -155,3 +155,62 @@ describe('defaults derived from the run', () => {
     expect(partitionOfRegion(region)).toBe(partition);
   });
 });
+
+describe('parseSettings: profiles, refresh, chaining and cleanup', () => {
+  const base = { 'role-to-assume': ROLE, 'aws-region': 'us-east-1' };
+
+  it('defaults: no profile, no refresh, no chaining, cleanup on', () => {
+    expect(parse(base)).toMatchObject({ awsProfile: undefined, overwriteAwsProfile: false, refreshCredentials: false, roleChaining: false, cleanup: true });
+  });
+
+  it('refresh-credentials writes the "default" profile unless aws-profile names one', () => {
+    expect(parse({ ...base, 'refresh-credentials': 'true' }).awsProfile).toBe('default');
+    expect(parse({ ...base, 'refresh-credentials': 'true', 'aws-profile': 'long-job' }).awsProfile).toBe('long-job');
+  });
+
+  it.each(['deploy', 'prod.eu-west-1', 'a', 'x'.repeat(64), 'default', '_under'])('accepts profile name %j', (name) => {
+    expect(parse({ ...base, 'aws-profile': name }).awsProfile).toBe(name);
+  });
+
+  it.each([
+    ['a section break', 'evil]\n[default'],
+    ['a space', 'profile deploy'],
+    ['a bracket', 'deploy]'],
+    ['an equals sign', 'a=b'],
+    ['a comment character', 'a#b'],
+    ['a leading dash', '-deploy'],
+    ['too many characters', 'x'.repeat(65)],
+  ])('refuses a profile name with %s', (_name, value) => {
+    expect(problemOf({ ...base, 'aws-profile': value })).toMatch(
+      /input "aws-profile" \(given .*\): expected a profile name of 1–64 characters from A–Z a–z 0–9 _ \. - \(not starting with \. or -\)/,
+    );
+  });
+
+  it.each(['overwrite-aws-profile', 'refresh-credentials', 'role-chaining', 'cleanup'])('%s is a strict boolean', (input) => {
+    expect(problemOf({ ...base, [input]: 'yes' })).toMatch(new RegExp(`input "${input}" \\(given "yes"\\): expected true or false`));
+  });
+
+  it('role chaining keeps AWS\'s one-hour limit', () => {
+    expect(parse({ ...base, 'role-chaining': 'true', 'role-duration-seconds': '3600' }).roleDurationSeconds).toBe(3600);
+    expect(problemOf({ ...base, 'role-chaining': 'true', 'role-duration-seconds': '3601' })).toBe(
+      'Invalid input: input "role-duration-seconds" (given "3601"): expected at most 3600 seconds with role-chaining: true (AWS limits sessions assumed with role credentials to one hour)',
+    );
+  });
+
+  it.each([
+    ['require-claims', { 'require-claims': 'repository: octo-org/*' }],
+    ['web-identity-token-file', { 'web-identity-token-file': '/t/token' }],
+    ['trust-policy', { 'trust-policy': 'trust.json' }],
+    ['refresh-credentials', { 'refresh-credentials': 'true' }],
+  ])('role chaining refuses %s, which only applies to the OIDC token', (input, extra) => {
+    expect(problemOf({ ...base, 'role-chaining': 'true', ...extra })).toMatch(
+      new RegExp(`input "${input}": expected not to be combined with role-chaining: true \\(chaining uses the credentials in the environment, not the OIDC token\\)`),
+    );
+  });
+
+  it('role chaining refuses role-by-environment', () => {
+    expect(problemOf({ 'role-by-environment': `production: ${ROLE}`, 'aws-region': 'us-east-1', 'role-chaining': 'true' })).toMatch(
+      /input "role-by-environment": expected not to be combined with role-chaining: true/,
+    );
+  });
+});

@@ -28,6 +28,8 @@ describe('classifying STS failures', () => {
     ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'network', true],
     ['connection reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'network', true],
     ['our timeout', Object.assign(new Error('no answer'), { name: 'TimeoutError' }), 'timeout', true],
+    ['a reset the SDK names TimeoutError', Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }), 'network', true],
+    ['a socket timeout', Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError', code: 'ETIMEDOUT' }), 'timeout', true],
     ['malformed XML with 200', sdkError('Error', 200, 'Deserialization error'), 'bad-response', false],
     ['unknown host', Object.assign(new Error('getaddrinfo ENOTFOUND sts.nowhere'), { code: 'ENOTFOUND' }), 'rejected', false],
   ])('%s', (_name, error, kind, retryable) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt, type JSONWebKeySet } from 'jose';
-import { checkStandardClaims, verifyToken } from '../../src/oidc/verify.js';
+import { checkStandardClaims, duplicateTopLevelName, verifyToken } from '../../src/oidc/verify.js';
 import { KeylessError } from '../../src/errors.js';
 import { corpusJson, corpusTokens } from '../helpers/corpus.js';
 
@@ -109,5 +109,19 @@ describe('checkStandardClaims', () => {
     const result = checkStandardClaims(claims, expected);
     if (problem) expect(result).toMatch(problem);
     else expect(result).toBeUndefined();
+  });
+});
+
+describe('duplicateTopLevelName', () => {
+  it.each<[string, string | undefined]>([
+    ['{"sub":"a","aud":"b"}', undefined],
+    ['{"sub":"a","sub":"b"}', 'sub'],
+    ['{"sub":"a","s\\u0075b":"b"}', 'sub'],
+    ['{"a":{"x":1,"x":2},"b":1}', undefined],
+    ['{"a":[{"sub":1},{"sub":2}],"b":"sub"}', undefined],
+    ['{"a":"he said \\"sub\\"","sub":1,"c":",\\"sub\\":"}', undefined],
+    ['{ "iss" : 1 , "iss" : 2 }', 'iss'],
+  ])('%s → %s', (text, expected) => {
+    expect(duplicateTopLevelName(text)).toBe(expected);
   });
 });

@@ -1,0 +1,34 @@
+/**
+ * The action's side of refresh-credentials: the credential_process entry that runs the bundled
+ * program (dist/credential-process/index.js) with the same `node` that runs the action, and the
+ * non-secret configuration it reads. Loaded only with refresh-credentials.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { KeylessError } from '../errors.js';
+import type { Env, Settings } from '../settings.js';
+import type { ProfileRequest } from '../aws/profiles.js';
+import { buildProcessConfig, commandLine } from './config.js';
+
+/** dist/credential-process/index.js next to the running dist/index.js (the script the runner started). */
+export function credentialProcessScript(entry: string | undefined = process.argv[1]): string {
+  const script = join(dirname(resolve(entry ?? '.')), 'credential-process', 'index.js');
+  if (!existsSync(script)) {
+    throw new KeylessError('profile-write-failed', `refresh-credentials: the credential-process program is missing (${script}); nothing was requested.`, [
+      "The action's dist/ folder is incomplete: it must hold credential-process/index.js next to index.js.",
+    ]);
+  }
+  return script;
+}
+
+export function refreshingProfile(
+  settings: Settings,
+  env: Env,
+  options: { profile: string; auditFile: string | undefined; script: string },
+): { credentialProcess: NonNullable<ProfileRequest['credentialProcess']>; notes: readonly string[] } {
+  const { config, notes } = buildProcessConfig(settings, env, { profile: options.profile, auditFile: options.auditFile, cwd: process.cwd() });
+  return {
+    credentialProcess: { config, command: (configFile) => commandLine([process.execPath, options.script, '--config', configFile]) },
+    notes,
+  };
+}

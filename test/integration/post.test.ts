@@ -1,0 +1,166 @@
+/**
+ * The post step (dist/post/index.js) at the runner level: each Keyless step's saved state handed
+ * back as STATE_*, post steps in reverse order, one RUNNER_TEMP for the job. It removes exactly
+ * what the steps created, reports it, and never fails the job.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAction, secretLeaks, type ActionRun } from '../helpers/runner.js';
+import { handledSecrets, startFakes, type Fakes } from '../helpers/fakes.js';
+import { POST_ENTRY, startJob, type Job } from '../helpers/profiles.js';
+
+let fakes: Fakes;
+let job: Job;
+beforeAll(async () => {
+  fakes = await startFakes();
+});
+afterAll(() => fakes.close());
+beforeEach(() => {
+  job = startJob(fakes.env);
+});
+afterEach(() => {
+  // Every run of the job, steps and post steps: no credential, token or runner secret outside its mask.
+  for (const run of job.runs) expect(secretLeaks(run, [...handledSecrets(fakes.sts), fakes.issuer.requestToken])).toEqual([]);
+  job.close();
+});
+
+/** Every file and folder under RUNNER_TEMP, relative to it (but Node's compile cache, which src/index.ts keeps there). */
+function tree(): string[] {
+  return readdirSync(job.runnerTemp, { recursive: true, encoding: 'utf8' })
+    .filter((path) => !path.startsWith('keyless-compile-cache'))
+    .sort();
+}
+
+function expectCleanPost(run: ActionRun) {
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  expect(run.stderr).toBe('');
+  expect(run.errors).toEqual([]);
+  expect(secretLeaks(run, handledSecrets(fakes.sts))).toEqual([]);
+}
+
+describe('post step', () => {
+  it('action.yml runs it after the step, also when the job failed', () => {
+    // The runs block, read line by line (no YAML parser among the dependencies).
+    const runsBlock = readFileSync(join(process.cwd(), 'action.yml'), 'utf8').split(/^runs:\n/m)[1]!;
+    const runs = Object.fromEntries(
+      runsBlock
+        .split('\n')
+        .filter((line) => /^  [\w-]+:/.test(line))
+        .map((line) => /^  ([\w-]+):\s*'([^']*)'$/.exec(line)!.slice(1, 3)),
+    );
+    expect(runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/post/index.js', 'post-if': 'always()' });
+    expect(existsSync(POST_ENTRY)).toBe(true);
+  });
+
+  it('removes exactly what two steps created, blanks their variables, and reports it', async () => {
+    // Someone else's files in RUNNER_TEMP, which must survive.
+    writeFileSync(join(job.runnerTemp, 'other-tool.json'), '{}');
+    const untouched = tree();
+
+    const first = await job.step({ ...fakes.inputs, 'aws-profile': 'deploy' });
+    const second = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
+    expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+    const created = tree().filter((path) => !untouched.includes(path));
+    expect(created).toEqual([
+      'keyless',
+      'keyless/audit.jsonl',
+      'keyless/aws',
+      'keyless/aws/config',
+      'keyless/aws/credential-process',
+      'keyless/aws/credential-process/long.json',
+      'keyless/aws/credentials',
+    ]);
+
+    const [postOfSecond, postOfFirst] = await job.post();
+    expectCleanPost(postOfSecond!);
+    expectCleanPost(postOfFirst!);
+    // The audit trail stays (a later upload step may want it; the runner empties RUNNER_TEMP anyway).
+    expect(tree()).toEqual([...untouched, 'keyless', 'keyless/audit.jsonl'].sort());
+
+    const temp = (path: string) => join(job.runnerTemp, path);
+    expect(postOfSecond!.stdout).toBe(
+      [
+        'Keyless cleanup: blanked AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE for the rest of the job',
+        `Keyless cleanup: deleted ${temp('keyless/aws/credential-process/long.json')}`,
+        `Keyless cleanup: removed [profile long] from ${temp('keyless/aws/config')}`,
+        `Keyless cleanup: deleted ${temp('keyless/aws/credential-process')}`,
+        '',
+      ].join('\n'),
+    );
+    expect(postOfFirst!.stdout).toBe(
+      [
+        'Keyless cleanup: blanked AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE for the rest of the job',
+        `Keyless cleanup: deleted ${temp('keyless/aws/config')} ([profile deploy])`,
+        `Keyless cleanup: deleted ${temp('keyless/aws/credentials')} ([deploy])`,
+        `Keyless cleanup: deleted ${temp('keyless/aws')}`,
+        '',
+      ].join('\n'),
+    );
+    // What later post steps of other actions see: no credentials, no profile pointers.
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) {
+      expect(job.env[name], name).toBe('');
+    }
+  });
+
+  it('leaves a file a user put in its folder, and the folder with it', async () => {
+    expect((await job.step({ ...fakes.inputs, 'aws-profile': 'deploy' })).exitCode).toBe(0);
+    writeFileSync(join(job.runnerTemp, 'keyless', 'aws', 'notes.txt'), 'mine');
+    const [post] = await job.post();
+    expectCleanPost(post!);
+    expect(readFileSync(join(job.runnerTemp, 'keyless', 'aws', 'notes.txt'), 'utf8')).toBe('mine');
+    expect(post!.stdout).toContain(`Keyless cleanup: kept ${join(job.runnerTemp, 'keyless', 'aws')}: it still holds notes.txt`);
+  });
+
+  it('cleanup: false keeps everything that step wrote; the other step still cleans up after itself', async () => {
+    expect((await job.step({ ...fakes.inputs, 'aws-profile': 'kept', cleanup: 'false' })).exitCode).toBe(0);
+    expect((await job.step({ ...fakes.inputs, 'aws-profile': 'gone' })).exitCode).toBe(0);
+    const [postOfGone, postOfKept] = await job.post();
+    expectCleanPost(postOfGone!);
+    expectCleanPost(postOfKept!);
+    expect(postOfKept!.stdout).toBe('Keyless cleanup: skipped (cleanup: false); the exported variables and profile files stay for the rest of the job.\n');
+    const config = readFileSync(join(job.runnerTemp, 'keyless', 'aws', 'config'), 'utf8');
+    expect(config).toContain('[profile kept]');
+    expect(config).not.toContain('[profile gone]');
+    expect(readFileSync(join(job.runnerTemp, 'keyless', 'aws', 'credentials'), 'utf8')).not.toContain('[gone]');
+  });
+
+  it('after a failed main step, finds nothing to remove', async () => {
+    const failed = await job.step({ ...fakes.inputs, 'aws-profile': 'deploy', 'allowed-account-ids': '111111111111' });
+    expect(failed.exitCode).toBe(1);
+    const [post] = await job.post();
+    expectCleanPost(post!);
+    expect(post!.stdout).toBe('Keyless cleanup: nothing to remove (the main step exported nothing).\n');
+  });
+
+  it('never fails the job: a damaged state or a path outside the job folder is a warning', async () => {
+    mkdirSync(join(job.runnerTemp, 'keyless'), { recursive: true });
+    const victim = join(job.runnerTemp, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    const base = { inputs: {}, env: { ...job.env } };
+    const damaged = await runAction({ ...base, entry: POST_ENTRY, env: { ...base.env, STATE_keyless_cleanup: '{"version":1' } });
+    expect(damaged.exitCode).toBe(0);
+    expect(damaged.stdout).toMatch(/^::warning::Keyless cleanup did not finish: /m);
+
+    const state = JSON.stringify({ version: 1, variables: ['AWS_PROFILE'], entries: [{ kind: 'file', path: victim }, { kind: 'file', path: join(job.runnerTemp, 'keyless', '..', 'victim.txt') }] });
+    const outside = await runAction({ ...base, entry: POST_ENTRY, env: { ...base.env, STATE_keyless_cleanup: state } });
+    expect(outside.exitCode).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(outside.stdout).toContain(`::warning::Keyless cleanup: not touching ${victim}: it is outside ${join(job.runnerTemp, 'keyless')}`);
+    expect(outside.env).toEqual({ AWS_PROFILE: '' });
+  });
+
+  it('a GITHUB_ENV it cannot write is a warning too, and the files still go', async () => {
+    const step = await job.step({ ...fakes.inputs, 'aws-profile': 'deploy' });
+    expect(step.exitCode).toBe(0);
+    const run = await runAction({
+      entry: POST_ENTRY,
+      inputs: { ...fakes.inputs, 'aws-profile': 'deploy' },
+      env: { ...job.env, STATE_keyless_cleanup: step.state.keyless_cleanup },
+      unwritableEnvFile: true,
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/::warning::Keyless cleanup: blanking the exported variables: EISDIR/);
+    expect(existsSync(join(job.runnerTemp, 'keyless', 'aws'))).toBe(false);
+  });
+});
