@@ -61,6 +61,8 @@ export interface LocalIssuer {
   setRunnerTokenOptions(options: MintOptions): void;
   /** Every request received, in order (discovery, JWKS, token endpoint, anything else). */
   readonly requests: IssuerRequest[];
+  /** Every token the runner endpoint handed out, so tests can check that none leaks. */
+  readonly issuedTokens: string[];
   /** Fault injection for the discovery document and the JWKS. */
   setFault(fault: IssuerFault): void;
   /** New signing key and kid; the JWKS serves old and new keys unless dropOld. */
@@ -101,6 +103,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const pathPrefix = normalisePathPrefix(options.pathPrefix);
   const requestToken = randomBytes(32).toString('base64url');
   const requests: IssuerRequest[] = [];
+  const issuedTokens: string[] = [];
   let fault: IssuerFault = 'ok';
   let runnerTokenOptions: MintOptions = {};
   let signingKeys: SigningKey[] = [await createSigningKey()];
@@ -191,6 +194,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       ...runnerTokenOptions,
       claims: { aud: audience ?? defaultClaims['aud'], ...runnerTokenOptions.claims },
     });
+    issuedTokens.push(token);
     sendJson(response, 200, { count: 1, value: token });
   }
 
@@ -216,6 +220,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       runnerTokenOptions = next;
     },
     requests,
+    issuedTokens,
     setFault(next) {
       fault = next;
     },

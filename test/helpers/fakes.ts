@@ -16,13 +16,16 @@ export interface Fakes {
   close(): Promise<void>;
 }
 
+/** Every pair of fakes started in this test file, for the leak check after each test. */
+export const startedFakes: Fakes[] = [];
+
 export async function startFakes(options: { issuer?: LocalIssuerOptions; sts?: Omit<LocalStsOptions, 'trustedIssuer'> } = {}): Promise<Fakes> {
   const issuer = await startLocalIssuer(options.issuer);
   const sts = await startLocalSts({
     ...options.sts,
     trustedIssuer: { url: issuer.url, jwksUrl: `${issuer.url}/.well-known/jwks`, audiences: ['sts.amazonaws.com'] },
   });
-  return {
+  const fakes: Fakes = {
     issuer,
     sts,
     inputs: { 'role-to-assume': ROLE_ARN, 'aws-region': 'us-east-1', 'oidc-issuer': issuer.url },
@@ -36,11 +39,13 @@ export async function startFakes(options: { issuer?: LocalIssuerOptions; sts?: O
       await Promise.all([issuer.close(), sts.close()]);
     },
   };
+  startedFakes.push(fakes);
+  return fakes;
 }
 
-/** Every secret a run handled: issued credentials and the OIDC tokens STS received. */
-export function handledSecrets(sts: LocalSts): string[] {
-  const secrets: string[] = [];
+/** Every secret a run handled: issued credentials, the OIDC tokens handed out and those STS received. */
+export function handledSecrets(sts: LocalSts, issuer?: LocalIssuer): string[] {
+  const secrets: string[] = [...(issuer?.issuedTokens ?? [])];
   for (const c of sts.issued.values()) secrets.push(c.accessKeyId, c.secretAccessKey, c.sessionToken);
   for (const call of sts.calls) if (call.params.WebIdentityToken) secrets.push(call.params.WebIdentityToken);
   return secrets;

@@ -4,7 +4,18 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { ROOT, type ActionRun } from '../../src/local/harness.js';
 
-export { ACTION_ENTRY, ROOT, commandValues, parseFileCommands, runAction, type ActionRun, type RunOptions } from '../../src/local/harness.js';
+import { runAction as runInHarness, type RunOptions } from '../../src/local/harness.js';
+export { ACTION_ENTRY, ROOT, commandValues, parseFileCommands, type ActionRun, type RunOptions } from '../../src/local/harness.js';
+
+/** Runs since the last leak check (test/setup/leak-check.ts drains this after every test). */
+export const recordedRuns: ActionRun[] = [];
+
+/** The harness's runAction, recorded so that every run of every test is checked for leaks. */
+export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+  const run = await runInHarness(options);
+  recordedRuns.push(run);
+  return run;
+}
 
 export interface NodeBinary {
   readonly label: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { escapeCommandData, fileCommandEntry, runnerIO } from '../../src/runner.js';
-import { commandValues, parseFileCommands } from '../helpers/runner.js';
+import { commandValues, parseFileCommands, secretLeaks } from '../helpers/runner.js';
 
 describe('workflow commands on stdout', () => {
   it.each([
@@ -73,5 +73,17 @@ describe('file commands', () => {
     const io = runnerIO({ 'INPUT_ROLE-TO-ASSUME': '  arn:x \n' }, () => undefined);
     expect(io.getInput('role-to-assume')).toBe('arn:x');
     expect(io.getInput('aws-region')).toBe('');
+  });
+});
+
+describe('the leak check used after every test', () => {
+  const secret = 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY';
+  it.each([
+    ['only its mask line', `::add-mask::${secret}\nAssumed role\n`, '', 0],
+    ['printed after its mask', `::add-mask::${secret}\nkey ${secret}\n`, '', 1],
+    ['inside another command', `::add-mask::${secret}\n::error::bad ${secret}\n`, '', 1],
+    ['on stderr', `::add-mask::${secret}\n`, `trace ${secret}`, 1],
+  ])('%s', (_name, stdout, stderr, problems) => {
+    expect(secretLeaks({ stdout, stderr }, [secret])).toHaveLength(problems);
   });
 });
