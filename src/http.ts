@@ -5,6 +5,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { KeylessError } from './errors.js';
 
 export interface HttpResponse {
   readonly status: number;
@@ -44,9 +45,22 @@ export function proxyFrom(input: ProxySettings, env: Readonly<Record<string, str
   };
 }
 
+/** Node's own proxy support in http.Agent (proxyEnv) arrived in 24.5 and 22.21. */
+export function nodeSupportsAgentProxy(version = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 24 || (major === 24 && minor >= 5) || (major === 22 && minor >= 21) || major === 23;
+}
+
 /** Agents that tunnel through the proxy; Node ≥ 22.21/24.5 implements this natively (proxyEnv). */
 export function proxyAgents(settings: ProxySettings): { httpAgent?: http.Agent; httpsAgent?: https.Agent } {
   if (!settings.proxy) return {};
+  if (!nodeSupportsAgentProxy()) {
+    // Older Node would silently ignore the option and go direct, around the proxy.
+    throw new KeylessError(
+      'invalid-input',
+      `A proxy is configured (input http-proxy or HTTPS_PROXY / HTTP_PROXY), and this Node.js ${process.versions.node} cannot use one; the action needs Node ≥ 24.5 for proxies (runs.using node24 on an up-to-date runner has it).`,
+    );
+  }
   const proxyEnv = {
     HTTP_PROXY: settings.proxy,
     HTTPS_PROXY: settings.proxy,

@@ -54,7 +54,7 @@ export async function assumeWithWebIdentity(settings: Settings, env: Env, deadli
   const tokenPromise = (async () => {
     const token = settings.webIdentityTokenFile
       ? await readTokenFile(settings.webIdentityTokenFile)
-      : await requestRunnerToken(env, { audience: settings.audience, timeoutMs, retry, onRetry: (m) => hooks.info(m) });
+      : await requestRunnerToken(env, { audience: settings.audience, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) });
     // Masked before anything else can print it.
     hooks.setSecret(token);
     return token;

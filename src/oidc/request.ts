@@ -9,7 +9,7 @@ export interface TokenRequest {
   readonly audience: string;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
-  readonly get?: typeof httpGet;
+  readonly agents?: Parameters<typeof httpGet>[1];
   readonly onRetry?: (message: string) => void;
 }
 
@@ -37,12 +37,14 @@ export async function requestRunnerToken(env: Env, request: TokenRequest): Promi
 
   const url = new URL(endpoint);
   url.searchParams.set('audience', request.audience);
-  const get = request.get ?? httpGet;
   let response: HttpResponse;
   try {
     response = await withRetry(
       async () => {
-        const answer = await get({ url: url.href, headers: { authorization: `Bearer ${bearer}` }, timeoutMs: request.timeoutMs, maxBytes: 64_000 });
+        const answer = await httpGet(
+          { url: url.href, headers: { authorization: `Bearer ${bearer}` }, timeoutMs: request.timeoutMs, maxBytes: 64_000 },
+          request.agents,
+        );
         if (answer.status !== 200) throw new TokenEndpointError(answer.status, `HTTP ${answer.status}: ${answer.body.slice(0, 300)}`);
         return answer;
       },
