@@ -117,7 +117,37 @@ async function main() {
     }
     if (rss.length > 0) console.log(`  peak RSS: action median ${(stats(rss).median / 1024).toFixed(1)} MiB, bare node ${(stats(bareRss).median / 1024).toFixed(1)} MiB`);
   }
-  await Promise.all([issuer.close(), sts.close()]);
+  // On a real runner every request crosses a network. With the same latency on each response,
+  // the stage timings show whether loading the SDK hides behind the token and JWKS requests.
+  const LATENCY_MS = 40;
+  issuer.setLatency(LATENCY_MS);
+  // This STS does not fetch the issuer's keys itself, so its answer takes exactly the added latency.
+  const remoteSts = await startLocalSts();
+  remoteSts.setDefault({ kind: 'slow', delayMs: LATENCY_MS });
+  const remoteEnv = { ...env, AWS_ENDPOINT_URL_STS: remoteSts.url };
+  console.log(`\nWith ${LATENCY_MS} ms added to every issuer and STS response (a network, not a loopback), ${Math.ceil(RUNS / 3)} runs:`);
+  for (const { version, path } of nodeBinaries()) {
+    const durations = [];
+    const stages = { started: [], tokenAndKeys: [], sts: [] };
+    for (let i = 0; i < Math.ceil(RUNS / 3); i++) {
+      const run = await runAction({ node: path, inputs, env: remoteEnv });
+      if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}\n${run.stderr}`);
+      durations.push(run.durationMs);
+      const timing = /timing: pipeline started ([\d.]+), token and keys ([\d.]+), STS ([\d.]+)/.exec(run.stdout);
+      if (timing) {
+        stages.started.push(Number(timing[1]));
+        stages.tokenAndKeys.push(Number(timing[2]));
+        stages.sts.push(Number(timing[3]));
+      }
+    }
+    const m = (xs) => stats(xs).median;
+    const stsStage = m(stages.sts) - m(stages.tokenAndKeys);
+    console.log(
+      `  ${version}: median ${m(durations).toFixed(1)} ms; pipeline starts ${m(stages.started).toFixed(1)}, token + JWKS done ${m(stages.tokenAndKeys).toFixed(1)}, STS answered ${m(stages.sts).toFixed(1)} ` +
+        `(STS stage ${stsStage.toFixed(1)} ms = ${LATENCY_MS} ms network + ${(stsStage - LATENCY_MS).toFixed(1)} ms in the SDK; token + JWKS stage ${(m(stages.tokenAndKeys) - m(stages.started)).toFixed(1)} ms against ${2 * LATENCY_MS} ms of network)`,
+    );
+  }
+  await Promise.all([issuer.close(), sts.close(), remoteSts.close()]);
 }
 
 /** One action run under GNU time, for its peak RSS. */

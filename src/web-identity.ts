@@ -47,9 +47,6 @@ export async function assumeWithWebIdentity(settings: Settings, env: Env, deadli
   if (!settings.webIdentityTokenFile) await ensureRunnerCanIssueTokens(env);
   // The trust policy file is an input too: a broken one fails before any request.
   const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, settings.audience, hooks) : undefined;
-  // Load the SDK while the token and keys are on the wire; a load failure surfaces at the STS call.
-  preloadSts().catch(() => undefined);
-
   // The token and the issuer's keys do not depend on each other: fetch both at once.
   const tokenPromise = (async () => {
     const token = settings.webIdentityTokenFile
@@ -63,6 +60,9 @@ export async function assumeWithWebIdentity(settings: Settings, env: Env, deadli
   const keysPromise = fetchKeys();
   // Whichever fails first is reported; the other must not become an unhandled rejection.
   keysPromise.catch(() => undefined);
+  // Load the SDK while the token and keys are on the wire: only once the requests have left,
+  // since evaluating it holds the event loop. A load failure surfaces at the STS call.
+  setImmediate(() => preloadSts().catch(() => undefined));
   const token = await tokenPromise;
   const keys = await keysPromise;
   const tokenAndKeysAt = performance.now();

@@ -63,6 +63,8 @@ export interface LocalIssuer {
   readonly requests: IssuerRequest[];
   /** Every token the runner endpoint handed out, so tests can check that none leaks. */
   readonly issuedTokens: string[];
+  /** Delay every response by this much, as a real network would (default 0). */
+  setLatency(ms: number): void;
   /** Fault injection for the discovery document and the JWKS. */
   setFault(fault: IssuerFault): void;
   /** New signing key and kid; the JWKS serves old and new keys unless dropOld. */
@@ -104,6 +106,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const requestToken = randomBytes(32).toString('base64url');
   const requests: IssuerRequest[] = [];
   const issuedTokens: string[] = [];
+  let latencyMs = 0;
   let fault: IssuerFault = 'ok';
   let runnerTokenOptions: MintOptions = {};
   let signingKeys: SigningKey[] = [await createSigningKey()];
@@ -150,7 +153,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     }
   }
 
-  function handle(request: IncomingMessage, response: ServerResponse): void | Promise<void> {
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A network's round trip, for measurements that should not assume a loopback's zero latency.
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const requestUrl = new URL(request.url ?? '/', 'http://127.0.0.1');
     const path = requestUrl.pathname;
     const userAgent = request.headers['user-agent'];
@@ -221,6 +226,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     },
     requests,
     issuedTokens,
+    setLatency(ms) {
+      latencyMs = ms;
+    },
     setFault(next) {
       fault = next;
     },

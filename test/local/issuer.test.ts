@@ -247,3 +247,18 @@ describe('faults and key rotation', () => {
     expect(issuer.requests[0]?.at).toBeGreaterThanOrEqual(before);
   });
 });
+
+describe('simulated network latency', () => {
+  it('delays every response by at least the configured time', async () => {
+    const issuer = await startLocalIssuer();
+    try {
+      issuer.setLatency(120);
+      const started = performance.now();
+      const response = await fetch(`${issuer.url}/.well-known/jwks`);
+      expect(response.status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+    } finally {
+      await issuer.close();
+    }
+  });
+});
