@@ -60,3 +60,8 @@ export function secretLeaks(run: Pick<ActionRun, 'stdout' | 'stderr'>, secrets: 
   }
   return problems;
 }
+
+/** The same value with its last character changed (always changed: never replaced by itself). */
+export function tampered(value: string): string {
+  return `${value.slice(0, -1)}${value.endsWith('x') ? 'y' : 'x'}`;
+}

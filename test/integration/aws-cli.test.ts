@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runAction } from '../helpers/runner.js';
+import { runAction, tampered } from '../helpers/runner.js';
 import { startFakes, type Fakes } from '../helpers/fakes.js';
 
 const execFileAsync = promisify(execFile);
@@ -70,11 +70,11 @@ describe('the AWS CLI uses what the action exported', () => {
     expect(cliCall.action).toBe('GetCallerIdentity');
     expect(String(cliCall.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIA/);
 
-    const tampered = await awsCli(['sts', 'get-caller-identity', '--endpoint-url', fakes.sts.url], {
+    const refused = await awsCli(['sts', 'get-caller-identity', '--endpoint-url', fakes.sts.url], {
       ...exported,
-      AWS_SECRET_ACCESS_KEY: `${exported.AWS_SECRET_ACCESS_KEY.slice(0, -1)}x`,
+      AWS_SECRET_ACCESS_KEY: tampered(exported.AWS_SECRET_ACCESS_KEY),
     });
-    expect(tampered.ok).toBe(false);
-    expect(tampered.stderr).toMatch(/SignatureDoesNotMatch/);
+    expect(refused.ok).toBe(false);
+    expect(refused.stderr).toMatch(/SignatureDoesNotMatch/);
   });
 });

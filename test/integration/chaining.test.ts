@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { secretLeaks, type ActionRun } from '../helpers/runner.js';
+import { secretLeaks, tampered, type ActionRun } from '../helpers/runner.js';
 import { handledSecrets, startFakes, type Fakes } from '../helpers/fakes.js';
 import { AWS_CLI, awsCli, startJob, type Job } from '../helpers/profiles.js';
 
@@ -150,7 +150,7 @@ describe('role-chaining', () => {
 
   it('tampered source credentials: STS refuses the signature, and the message says what to check', async () => {
     const source = await sourceStep();
-    const run = await chainedStep({}, { AWS_SECRET_ACCESS_KEY: `${source.env.AWS_SECRET_ACCESS_KEY!.slice(0, -1)}x` });
+    const run = await chainedStep({}, { AWS_SECRET_ACCESS_KEY: tampered(source.env.AWS_SECRET_ACCESS_KEY!) });
     expect(run.exitCode).toBe(1);
     expect(run.errors.join('\n')).toMatch(/SignatureDoesNotMatch[\s\S]*STS does not accept the credentials in the environment/);
     expect(fakes.sts.calls).toHaveLength(1);
