@@ -2,28 +2,16 @@
 // For each Node binary: wall time from process start to exit after exporting credentials, over
 // repeated runs of dist/index.js against the loopback issuer and STS, interleaved with a bare
 // `node -e ''` in the same run as the reference; peak memory; bundle size; where the time goes.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { ACTION_ENTRY, ROOT, runAction } from '../lib/local/harness.js';
+import { join } from 'node:path';
+import { ACTION_ENTRY, ROOT, nodeBinaries, runAction } from '../lib/local/harness.js';
 import { startLocalIssuer } from '../lib/local/issuer.js';
 import { startLocalSts } from '../lib/local/sts.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
-function nodeBinaries() {
-  const found = new Map();
-  const add = (path) => {
-    if (!existsSync(path)) return;
-    const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
-    const major = version.slice(1).split('.')[0];
-    if (!found.has(major)) found.set(major, { version, path });
-  };
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (!dir.includes('node_modules')) add(join(dir, 'node'));
-  add(join(ROOT, 'node_modules', 'node', 'bin', 'node'));
-  return [...found.values()];
-}
 
 /** Wall time and peak RSS of one process, via GNU time when present. */
 function timeProcess(node, args, env) {
@@ -65,7 +53,7 @@ async function main() {
 
   console.log(`Keyless benchmark: ${RUNS} runs per Node binary, interleaved with a bare \`node -e ''\``);
   console.log(`bundle: dist/index.js ${(mainBytes / 1024).toFixed(0)} KiB (hot path) + lazily loaded chunks ${(chunkBytes / 1024).toFixed(0)} KiB = ${((mainBytes + chunkBytes) / 1024).toFixed(0)} KiB`);
-  for (const { version, path } of nodeBinaries()) {
+  for (const { label: version, path } of nodeBinaries()) {
     const action = [];
     const bare = [];
     const rss = [];
@@ -126,7 +114,7 @@ async function main() {
   remoteSts.setDefault({ kind: 'slow', delayMs: LATENCY_MS });
   const remoteEnv = { ...env, AWS_ENDPOINT_URL_STS: remoteSts.url };
   console.log(`\nWith ${LATENCY_MS} ms added to every issuer and STS response (a network, not a loopback), ${Math.ceil(RUNS / 3)} runs:`);
-  for (const { version, path } of nodeBinaries()) {
+  for (const { label: version, path } of nodeBinaries()) {
     const durations = [];
     const stages = { started: [], tokenAndKeys: [], sts: [] };
     for (let i = 0; i < Math.ceil(RUNS / 3); i++) {

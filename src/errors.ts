@@ -40,6 +40,15 @@ export class KeylessError extends Error {
   }
 }
 
+/**
+ * The one wording of an input problem, `input "NAME" (given "VALUE"): expected …`, which the
+ * README's troubleshooting section is keyed by. Leave `given` out for secrets and long values.
+ */
+export function inputProblem(input: string, given: string | undefined, expected: string): string {
+  const shown = given === undefined ? '' : ` (given ${show(given)})`;
+  return `input "${input}"${shown}: expected ${expected}`;
+}
+
 /** Wraps a value for use in a message: JSON quoting shows empty strings, spaces and control characters. */
 export function show(value: unknown): string {
   if (value === undefined) return '(absent)';

@@ -7,12 +7,13 @@ import { CLEANUP_STATE, parseCleanupState } from './cleanup-state.js';
 import { runCleanup } from './cleanup.js';
 import { jobPaths } from './job-files.js';
 import { getState, runnerIO } from './runner.js';
+import { BOOLEAN_FALSE } from './settings.js';
 
 function post(): void {
   const io = runnerIO(process.env);
   try {
     const cleanup = io.getInput('cleanup');
-    if (['false', 'False', 'FALSE'].includes(cleanup)) {
+    if (BOOLEAN_FALSE.includes(cleanup)) {
       io.info('Keyless cleanup: skipped (cleanup: false); the exported variables and profile files stay for the rest of the job.');
       return;
     }

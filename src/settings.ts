@@ -2,7 +2,7 @@
  * Inputs → one typed Settings object, validated before anything touches the network.
  * Pure: it reads inputs and environment through the functions it is given.
  */
-import { KeylessError, show } from './errors.js';
+import { inputProblem, KeylessError, show } from './errors.js';
 import { parseClaimRules, type ClaimRule } from './oidc/claim-rules.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -118,13 +118,13 @@ export function checkServiceUrl(value: string): { url?: URL; problem?: string } 
 class Problems {
   readonly list: string[] = [];
   add(input: string, given: string | undefined, expected: string): void {
-    const shown = given === undefined ? '' : ` (given ${show(given)})`;
-    this.list.push(`input "${input}"${shown}: expected ${expected}`);
+    this.list.push(inputProblem(input, given, expected));
   }
 }
 
-const BOOLEAN_TRUE = ['true', 'True', 'TRUE'];
-const BOOLEAN_FALSE = ['false', 'False', 'FALSE'];
+/** The spellings a boolean input accepts (those of YAML 1.2), and nothing else. */
+export const BOOLEAN_TRUE: readonly string[] = ['true', 'True', 'TRUE'];
+export const BOOLEAN_FALSE: readonly string[] = ['false', 'False', 'FALSE'];
 
 function lines(text: string): string[] {
   return text

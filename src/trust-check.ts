@@ -5,7 +5,7 @@
  * The engine is loaded only when the input is given.
  */
 import { readFile } from 'node:fs/promises';
-import { KeylessError, show } from './errors.js';
+import { inputProblem, KeylessError } from './errors.js';
 import type { Claims } from './oidc/verify.js';
 import type { RoleArn } from './settings.js';
 import type { Logger } from './runner.js';
@@ -16,7 +16,7 @@ export interface LoadedTrustPolicy {
 }
 
 const invalid = (file: string, expected: string) =>
-  new KeylessError('invalid-input', `Invalid input: input "trust-policy" (given ${show(file)}): expected ${expected}`);
+  new KeylessError('invalid-input', `Invalid input: ${inputProblem('trust-policy', file, expected)}`);
 
 /** Reads and checks the policy file; lint errors are reported as warnings, not failures. */
 export async function loadTrustPolicy(file: string, audience: string, log: Logger): Promise<LoadedTrustPolicy> {

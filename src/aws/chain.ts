@@ -4,7 +4,7 @@
  * at one hour; settings.ts refuses a longer role-duration-seconds before anything runs.
  * Loaded only with role-chaining: true.
  */
-import { KeylessError, show } from '../errors.js';
+import { inputProblem, KeylessError, show } from '../errors.js';
 import type { Env, RoleArn, Settings } from '../settings.js';
 import type { Deadline } from '../deadline.js';
 import { agentsFor, retryPolicy, type PipelineHooks } from '../web-identity.js';
@@ -52,7 +52,7 @@ export function sourceCredentialsFrom(env: Env, nowMs: number): SourceCredential
 export async function assumeChained(settings: Settings, env: Env, deadline: Deadline, hooks: PipelineHooks): Promise<{ role: RoleArn; assumed: AssumedRole }> {
   const role = settings.role;
   // settings.ts refuses role-by-environment with chaining; this guards the type.
-  if (!role) throw new KeylessError('invalid-input', 'Invalid input: input "role-to-assume": expected the role to chain into (role-chaining: true)');
+  if (!role) throw new KeylessError('invalid-input', `Invalid input: ${inputProblem('role-to-assume', undefined, 'the role to chain into (role-chaining: true)')}`);
   const source = sourceCredentialsFrom(env, Date.now());
   const retry = retryPolicy(settings, deadline);
   const { STSClient, AssumeRoleCommand } = await preloadSts();

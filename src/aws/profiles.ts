@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeylessError, show } from '../errors.js';
+import { inputProblem, KeylessError, show } from '../errors.js';
 import { ensurePrivateDir, type JobPaths } from '../job-files.js';
 import { readRegularFile, writeFileAtomic } from '../files.js';
 import type { CleanupEntry } from '../cleanup-state.js';
@@ -64,7 +64,7 @@ export function ensureProfileFree(paths: JobPaths, profile: string, overwrite: b
   if (holding.length > 0) {
     throw new KeylessError(
       'profile-exists',
-      `Invalid input: input "aws-profile" (given ${show(profile)}): expected a profile that no earlier step of this job wrote; ${holding.join(' and ')} already hold${holding.length === 1 ? 's' : ''} it. Nothing was requested.`,
+      `Invalid input: ${inputProblem('aws-profile', profile, `a profile that no earlier step of this job wrote; ${holding.join(' and ')} already hold${holding.length === 1 ? 's' : ''} it. Nothing was requested.`)}`,
       ['Choose another aws-profile, or set overwrite-aws-profile: true to replace it.'],
     );
   }

@@ -4,14 +4,40 @@
  * runner would: exported variables, outputs, job summary, masks. Used by `npm start`, the
  * benchmark and the integration tests.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
+
+export interface NodeBinary {
+  readonly label: string;
+  readonly path: string;
+}
+
+/**
+ * The machine's own Node (20 here) and the runner's Node 24 from the `node` devDependency.
+ * npm scripts put node_modules/.bin (Node 24) first on PATH, so the machine's Node is found by
+ * skipping that entry.
+ */
+export function nodeBinaries(): NodeBinary[] {
+  const found = new Map<string, NodeBinary>();
+  const add = (path: string) => {
+    if (!existsSync(path)) return;
+    const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+    const major = version.replace(/^v/, '').split('.')[0];
+    if (!found.has(major!)) found.set(major!, { label: `node ${version}`, path });
+  };
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir.includes('node_modules')) continue;
+    add(join(dir, 'node'));
+  }
+  add(join(ROOT, 'node_modules', 'node', 'bin', 'node'));
+  return [...found.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
 
 export interface RunOptions {
   readonly entry?: string;

@@ -1,6 +1,6 @@
 /** Getting the workflow's OIDC token: from the runner's token endpoint, or from a file. */
 import { readFile } from 'node:fs/promises';
-import { KeylessError, show } from '../errors.js';
+import { inputProblem, KeylessError } from '../errors.js';
 import { HttpError, httpGet, type HttpResponse } from '../http.js';
 import { RetriesExhausted, withRetry, type RetryPolicy } from '../aws/retry.js';
 import type { Env } from '../settings.js';
@@ -82,7 +82,7 @@ export async function readTokenFile(path: string): Promise<string> {
   } catch (error) {
     throw new KeylessError(
       'token-file-unreadable',
-      `Invalid input: input "web-identity-token-file" (given ${show(path)}): expected a readable file holding the OIDC token; ${(error as Error).message}`,
+      `Invalid input: ${inputProblem('web-identity-token-file', path, `a readable file holding the OIDC token; ${(error as Error).message}`)}`,
     );
   }
 }
