@@ -43,9 +43,12 @@ export async function startFakes(options: { issuer?: LocalIssuerOptions; sts?: O
   return fakes;
 }
 
-/** Every secret a run handled: issued credentials, the OIDC tokens handed out and those STS received. */
+/**
+ * Every secret a run handled: issued credentials, the OIDC tokens STS received and, given the
+ * issuer, the tokens it handed out and the runner's token-request bearer.
+ */
 export function handledSecrets(sts: LocalSts, issuer?: LocalIssuer): string[] {
-  const secrets: string[] = [...(issuer?.issuedTokens ?? [])];
+  const secrets: string[] = issuer ? [issuer.requestToken, ...issuer.issuedTokens] : [];
   for (const c of sts.issued.values()) secrets.push(c.accessKeyId, c.secretAccessKey, c.sessionToken);
   for (const call of sts.calls) if (call.params.WebIdentityToken) secrets.push(call.params.WebIdentityToken);
   return secrets;

@@ -1,11 +1,15 @@
 /** Test-side helpers around the runner harness: Node binaries to run on, secret leak checks. */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { ROOT, type ActionRun } from '../../src/local/harness.js';
-
-import { runAction as runInHarness, type RunOptions } from '../../src/local/harness.js';
-export { ACTION_ENTRY, ROOT, commandValues, parseFileCommands, type ActionRun, type RunOptions } from '../../src/local/harness.js';
+import { runAction as runInHarness, type ActionRun, type RunOptions } from '../../src/local/harness.js';
+export {
+  ACTION_ENTRY,
+  ROOT,
+  commandValues,
+  nodeBinaries,
+  parseFileCommands,
+  type ActionRun,
+  type NodeBinary,
+  type RunOptions,
+} from '../../src/local/harness.js';
 
 /** Runs since the last leak check (test/setup/leak-check.ts drains this after every test). */
 export const recordedRuns: ActionRun[] = [];
@@ -17,31 +21,6 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   return run;
 }
 
-export interface NodeBinary {
-  readonly label: string;
-  readonly path: string;
-}
-
-/**
- * The machine's own Node (20 here) and the runner's Node 24 from the `node` devDependency.
- * npm scripts put node_modules/.bin (Node 24) first on PATH, so the machine's Node is found by
- * skipping that entry.
- */
-export function nodeBinaries(): NodeBinary[] {
-  const found = new Map<string, NodeBinary>();
-  const add = (path: string) => {
-    if (!existsSync(path)) return;
-    const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
-    const major = version.replace(/^v/, '').split('.')[0];
-    if (!found.has(major!)) found.set(major!, { label: `node ${version}`, path });
-  };
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir.includes('node_modules')) continue;
-    add(join(dir, 'node'));
-  }
-  add(join(ROOT, 'node_modules', 'node', 'bin', 'node'));
-  return [...found.values()].sort((a, b) => a.label.localeCompare(b.label));
-}
 
 /**
  * Every secret appears in the output only inside its own `::add-mask::` line, and that line
