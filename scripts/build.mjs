@@ -1,18 +1,21 @@
 // Build: tsc compiles src/ to lib/, then ncc bundles each entry point into dist/.
 // ncc's own TypeScript loader is not used (it breaks with TypeScript 7), so it only sees JS.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+/** ncc runs from here: its tsconfig.json (read by ncc only) leaves out toolkit code we never call. */
+const bundleDir = join(root, 'scripts', 'bundle');
 
 // entry in lib/ → folder in dist/
 const ENTRIES = {
-  action: ['index.js', 'dist'],
-  post: ['post.js', 'dist/post'],
+  action: ['action/main.js', 'dist'],
+  post: ['action/post.js', 'dist/post'],
   cli: ['cli/index.js', 'dist/cli'],
   'credential-process': ['credential-process/index.js', 'dist/credential-process'],
 };
@@ -36,6 +39,7 @@ const REQUIRE_SHIM =
   "import { createRequire as __keylessCreateRequire } from 'node:module';\n" +
   'const require = __keylessCreateRequire(import.meta.url);\n';
 
+const scratch = mkdtempSync(join(tmpdir(), 'keyless-build-'));
 for (const name of selected) {
   const entry = ENTRIES[name];
   if (!entry) {
@@ -56,10 +60,8 @@ for (const name of selected) {
     }
   }
   mkdirSync(out, { recursive: true });
-  execFileSync(bin('ncc'), ['build', input, '-o', out, '-m', '-q', '--target', 'es2022', '--license', 'licenses.txt'], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+  const statsFile = join(scratch, `${name}.stats.json`);
+  execFileSync(bin('ncc'), ['build', input, '-o', out, '-m', '-q', '--target', 'es2022', '--stats-out', statsFile], { stdio: 'inherit', cwd: bundleDir });
   // ncc minifies the entry but not the chunks split off by dynamic import(); the largest of
   // those (the AWS SDK) is on the success path, where its parse time counts.
   for (const file of readdirSync(out)) {
@@ -75,5 +77,36 @@ for (const name of selected) {
     const shebang = /^#!.*\n/.exec(code)?.[0] ?? '';
     writeFileSync(outFile, shebang + REQUIRE_SHIM + code.slice(shebang.length));
   }
-  console.log(`built ${outDir}/index.js (${Buffer.byteLength(readFileSync(outFile))} bytes)`);
+  const packages = bundledPackages(JSON.parse(readFileSync(statsFile, 'utf8')));
+  writeFileSync(join(out, 'licenses.txt'), licensesText(packages));
+  console.log(`built ${outDir}/index.js (${Buffer.byteLength(readFileSync(outFile))} bytes; ${packages.length} packages in licenses.txt)`);
+}
+rmSync(scratch, { recursive: true, force: true });
+
+/**
+ * Every package webpack put into the bundle and its chunks, from ncc's stats (ncc's own
+ * --license output skips ESM-only packages such as jose and @actions/core).
+ */
+function bundledPackages(stats) {
+  const dirs = new Set();
+  const visit = (module) => {
+    const id = module.name ?? module.identifier ?? '';
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(id.replace(/\\/g, '/').replace(/^\.\//, ''));
+    if (match) dirs.add(resolve(bundleDir, match[1]));
+    for (const inner of module.modules ?? []) visit(inner);
+  };
+  for (const module of stats.modules ?? []) visit(module);
+  return [...dirs]
+    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+    .sort((a, b) => a.manifest.name.localeCompare(b.manifest.name));
+}
+
+function licensesText(packages) {
+  return packages
+    .map(({ dir, manifest }) => {
+      const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+      const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `(no license file in the package; package.json says ${manifest.license})`;
+      return `${manifest.name} ${manifest.version}\n${manifest.license ?? 'UNKNOWN'}\n${text}\n`;
+    })
+    .join('\n');
 }

@@ -6,9 +6,11 @@
  * Pure.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { KeylessError, show } from '../errors.js';
-import { checkServiceUrl, type Env, type Settings } from '../settings.js';
-import type { AssumedRole } from '../aws/assume.js';
+import { KeylessError, show } from '../shared/errors.js';
+import type { Settings } from '../inputs/settings.js';
+import { checkServiceUrl } from '../inputs/input-reader.js';
+import type { RunContext } from '../inputs/context.js';
+import type { AssumedRole } from '../assume/sts.js';
 
 export const PROCESS_CONFIG_VERSION = 1;
 
@@ -28,7 +30,7 @@ export interface BuiltConfig {
   readonly notes: readonly string[];
 }
 
-export function buildProcessConfig(settings: Settings, env: Env, options: { profile: string; auditFile: string | undefined; cwd: string }): BuiltConfig {
+export function buildProcessConfig(settings: Settings, context: RunContext, options: { profile: string; auditFile: string | undefined; cwd: string }): BuiltConfig {
   const notes: string[] = [];
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(options.cwd, path));
   const inputs: Record<string, string> = {
@@ -54,7 +56,7 @@ export function buildProcessConfig(settings: Settings, env: Env, options: { prof
 
   // The program is run by whatever tool needs credentials, with that tool's environment: pin the
   // endpoint the action used, as long as the program's own validation accepts it.
-  const endpoint = settings.stsEndpoint ?? env.AWS_ENDPOINT_URL_STS?.trim();
+  const endpoint = settings.stsEndpoint ?? context.aws.stsEndpoint;
   if (endpoint && !checkServiceUrl(endpoint).problem) inputs['sts-endpoint'] = endpoint.replace(/\/+$/, '');
 
   if (settings.httpProxy) {

@@ -11,13 +11,14 @@
  * appends an audit record.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { KeylessError, show } from '../errors.js';
-import { parseSettings } from '../settings.js';
-import { failureMessage, withDeadline } from '../deadline.js';
-import { assumeWithWebIdentity, type PipelineHooks } from '../web-identity.js';
-import { checkAllowedAccount } from '../aws/export.js';
-import { appendAuditRecord, buildAuditRecord } from '../audit.js';
+import { KeylessError, show } from '../shared/errors.js';
+import { parseSettings } from '../inputs/settings.js';
+import { githubRunFromEnv, parseRunContext } from '../inputs/context.js';
+import { enableJobCompileCache } from '../shared/compile-cache.js';
+import { failureMessage, withDeadline } from '../shared/deadline.js';
+import { assumeWithWebIdentity, type PipelineHooks } from '../assume/web-identity.js';
+import { checkAllowedAccount } from '../export/plan.js';
+import { appendAuditRecord, buildAuditRecord } from '../job/audit.js';
 import { credentialProcessOutput, parseProcessConfig } from './config.js';
 
 const USAGE = 'usage: node dist/credential-process/index.js --config FILE (the Keyless action writes FILE and this command line into the profile)';
@@ -56,10 +57,12 @@ async function main(): Promise<string> {
     ]);
   }
   const config = parseProcessConfig(text, configPath);
-  const settings = parseSettings((name) => (config.inputs[name] ?? '').trim(), process.env);
+  // This program's edge: its environment is read here, once.
+  const context = parseRunContext(process.env, githubRunFromEnv(process.env), process.versions.node);
+  const settings = parseSettings((name) => (config.inputs[name] ?? '').trim(), context);
   let output = '';
   await withDeadline(startedAt + settings.actionTimeoutMs, settings.actionTimeoutMs, async (deadline) => {
-    const result = await assumeWithWebIdentity(settings, process.env, deadline, stderrHooks);
+    const result = await assumeWithWebIdentity(settings, context, deadline, stderrHooks);
     checkAllowedAccount(settings, result.assumed);
     if (config.auditFile) {
       try {
@@ -84,16 +87,8 @@ async function main(): Promise<string> {
   return output;
 }
 
-// Run again and again in a long job: let Node cache the compiled SDK chunk, in the job's own
-// RUNNER_TEMP as the action does (src/index.ts). Node 20 has no such function.
-const { enableCompileCache } = process.getBuiltinModule('node:module') as { enableCompileCache?: (directory: string) => unknown };
-if (typeof enableCompileCache === 'function' && process.env.RUNNER_TEMP) {
-  try {
-    enableCompileCache(join(process.env.RUNNER_TEMP, 'keyless-compile-cache'));
-  } catch {
-    // Only a speed-up.
-  }
-}
+// Run again and again in a long job: let Node cache the compiled SDK chunk, as the action does.
+enableJobCompileCache(process.env.RUNNER_TEMP);
 
 try {
   const json = await main();

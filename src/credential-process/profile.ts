@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { KeylessError } from '../errors.js';
-import type { Env, Settings } from '../settings.js';
-import type { ProfileRequest } from '../aws/profiles.js';
+import { KeylessError } from '../shared/errors.js';
+import type { Settings } from '../inputs/settings.js';
+import type { RunContext } from '../inputs/context.js';
+import type { ProfileRequest } from '../job/profiles.js';
 import { buildProcessConfig, commandLine } from './config.js';
 
 /** dist/credential-process/index.js next to the running dist/index.js (the script the runner started). */
@@ -23,10 +24,10 @@ export function credentialProcessScript(entry: string | undefined = process.argv
 
 export function refreshingProfile(
   settings: Settings,
-  env: Env,
+  context: RunContext,
   options: { profile: string; auditFile: string | undefined; script: string },
 ): { credentialProcess: NonNullable<ProfileRequest['credentialProcess']>; notes: readonly string[] } {
-  const { config, notes } = buildProcessConfig(settings, env, { profile: options.profile, auditFile: options.auditFile, cwd: process.cwd() });
+  const { config, notes } = buildProcessConfig(settings, context, { profile: options.profile, auditFile: options.auditFile, cwd: process.cwd() });
   return {
     credentialProcess: { config, command: (configFile) => commandLine([process.execPath, options.script, '--config', configFile]) },
     notes,

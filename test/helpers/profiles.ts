@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, parseFileCommands, runAction, type ActionRun } from './runner.js';
-import { configSection, parseIni } from '../../src/aws/ini.js';
+import { configSection, parseIni } from '../../src/job/ini.js';
 
 export const POST_ENTRY = join(ROOT, 'dist', 'post', 'index.js');
 export const CREDENTIAL_PROCESS_ENTRY = join(ROOT, 'dist', 'credential-process', 'index.js');

@@ -4,7 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nodeBinaries, runAction } from '../helpers/runner.js';
 import { startFakes, type Fakes } from '../helpers/fakes.js';
-import { nodeSupportsAgentProxy } from '../../src/http.js';
+import { nodeSupportsAgentProxy } from '../../src/shared/http.js';
 
 let fakes: Fakes;
 let proxy: Server;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { contextFromEnv } from '../helpers/context.js';
 import { createHash } from 'node:crypto';
-import { AUDITED_CLAIMS, buildAuditRecord, renderAuditSummary } from '../../src/audit.js';
-import type { AssumedRole } from '../../src/aws/assume.js';
+import { AUDITED_CLAIMS, buildAuditRecord, renderAuditSummary } from '../../src/job/audit.js';
+import type { AssumedRole } from '../../src/assume/sts.js';
 
 const role = { arn: 'arn:aws:iam::123456789012:role/deploy', partition: 'aws', account: '123456789012', name: 'deploy' };
 const assumed: AssumedRole = {
@@ -68,7 +69,7 @@ describe('buildAuditRecord', () => {
 
   it('records the runner context for role chaining, where there is no token', () => {
     const env = { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_RUN_ID: '1001', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'octocat', RUNNER_ENVIRONMENT: 'self-hosted' };
-    const record = buildAuditRecord({ source: 'action', now: new Date(), role, sessionName: 's1', assumed, profile: undefined, env });
+    const record = buildAuditRecord({ source: 'action', now: new Date(), role, sessionName: 's1', assumed, profile: undefined, run: contextFromEnv(env).run });
     expect(record).toMatchObject({
       operation: 'AssumeRole',
       context_from: 'runner-environment',

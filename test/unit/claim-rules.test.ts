@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findFailedClaimRule, parseClaimRules } from '../../src/oidc/claim-rules.js';
+import { findFailedClaimRule, parseClaimRules } from '../../src/verify/claim-rules.js';
 
 const claims = {
   repository: 'octo-org/octo-repo',

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isInside, runCleanup } from '../../src/cleanup.js';
-import { parseCleanupState, type CleanupState } from '../../src/cleanup-state.js';
+import { isInside, runCleanup } from '../../src/job/cleanup.js';
+import { parseCleanupState, type CleanupState } from '../../src/job/cleanup-state.js';
 
 let root: string;
 let outside: string;

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { contextFromEnv } from '../helpers/context.js';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/inputs/settings.js';
 import { buildProcessConfig, commandLine, credentialProcessOutput, parseProcessConfig } from '../../src/credential-process/config.js';
-import { KeylessError } from '../../src/errors.js';
+import { KeylessError } from '../../src/shared/errors.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 
 function settingsOf(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  return parseSettings((name) => (inputs[name] ?? '').trim(), env);
+  return parseSettings((name) => (inputs[name] ?? '').trim(), contextFromEnv(env));
 }
 
 describe('buildProcessConfig', () => {
@@ -29,7 +30,7 @@ describe('buildProcessConfig', () => {
       },
       env,
     );
-    const { config, notes } = buildProcessConfig(settings, env, { profile: 'deploy', auditFile: '/t/keyless/audit.jsonl', cwd: '/work/repo' });
+    const { config, notes } = buildProcessConfig(settings, contextFromEnv(env), { profile: 'deploy', auditFile: '/t/keyless/audit.jsonl', cwd: '/work/repo' });
     expect(notes).toEqual([]);
     expect(config).toEqual({
       version: 1,
@@ -65,23 +66,23 @@ describe('buildProcessConfig', () => {
 
   it('keeps role-by-environment as a table', () => {
     const settings = settingsOf({ 'role-by-environment': 'production: arn:aws:iam::111111111111:role/prod\nstaging: arn:aws:iam::222222222222:role/stage', 'aws-region': 'us-east-1' });
-    const { config } = buildProcessConfig(settings, {}, { profile: 'p', auditFile: undefined, cwd: '/' });
+    const { config } = buildProcessConfig(settings, contextFromEnv(), { profile: 'p', auditFile: undefined, cwd: '/' });
     expect(settingsOf(config.inputs).roleByEnvironment).toEqual(settings.roleByEnvironment);
     expect(config.auditFile).toBeNull();
   });
 
   it('never writes a proxy password to the file', () => {
     const withPassword = settingsOf({ 'role-to-assume': ROLE, 'aws-region': 'us-east-1', 'http-proxy': 'http://user:hunter2@proxy:3128' });
-    const built = buildProcessConfig(withPassword, {}, { profile: 'p', auditFile: undefined, cwd: '/' });
+    const built = buildProcessConfig(withPassword, contextFromEnv(), { profile: 'p', auditFile: undefined, cwd: '/' });
     expect(JSON.stringify(built.config)).not.toContain('hunter2');
     expect(built.notes[0]).toMatch(/not written to a file: refreshes use HTTPS_PROXY/);
     const plain = settingsOf({ 'role-to-assume': ROLE, 'aws-region': 'us-east-1', 'http-proxy': 'http://proxy:3128' });
-    expect(buildProcessConfig(plain, {}, { profile: 'p', auditFile: undefined, cwd: '/' }).config.inputs['http-proxy']).toBe('http://proxy:3128');
+    expect(buildProcessConfig(plain, contextFromEnv(), { profile: 'p', auditFile: undefined, cwd: '/' }).config.inputs['http-proxy']).toBe('http://proxy:3128');
   });
 
   it('leaves an endpoint the program would refuse to the SDK rules of its environment', () => {
     const settings = settingsOf({ 'role-to-assume': ROLE, 'aws-region': 'us-east-1' });
-    const { config } = buildProcessConfig(settings, { AWS_ENDPOINT_URL_STS: 'http://sts.internal' }, { profile: 'p', auditFile: undefined, cwd: '/' });
+    const { config } = buildProcessConfig(settings, contextFromEnv({ AWS_ENDPOINT_URL_STS: 'http://sts.internal' }), { profile: 'p', auditFile: undefined, cwd: '/' });
     expect(config.inputs['sts-endpoint']).toBeUndefined();
   });
 });

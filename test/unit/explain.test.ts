@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conditionAdmittingThisRun, explainAccessDenied, isImmutableSubject, nameOnlySubject } from '../../src/aws/explain.js';
-import { escapeHtml } from '../../src/summary.js';
+import { conditionAdmittingThisRun, explainAccessDenied, isImmutableSubject, nameOnlySubject } from '../../src/assume/explain.js';
+import { escapeHtml } from '../../src/export/summary.js';
 import { corpusJson } from '../helpers/corpus.js';
 
 const claims = {

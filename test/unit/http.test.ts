@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nodeSupportsAgentProxy, proxyFrom } from '../../src/http.js';
+import { nodeSupportsAgentProxy, proxyFrom } from '../../src/shared/http.js';
+import { githubRunFromEnv, parseRunContext } from '../../src/inputs/context.js';
 
 describe('proxy settings', () => {
   it.each([
@@ -21,6 +22,6 @@ describe('proxy settings', () => {
     [{}, { HTTPS_PROXY: 'http://a:1', HTTP_PROXY: 'http://b:1', NO_PROXY: 'x' }, { proxy: 'http://a:1', noProxy: 'x' }],
     [{}, { http_proxy: 'http://c:1', no_proxy: 'y' }, { proxy: 'http://c:1', noProxy: 'y' }],
   ])('input %j with environment %j', (input, env, expected) => {
-    expect(proxyFrom({ proxy: input.proxy, noProxy: input.noProxy }, env)).toEqual(expected);
+    expect(proxyFrom({ proxy: input.proxy, noProxy: input.noProxy }, parseRunContext(env, githubRunFromEnv(env), '24.9.0').proxy)).toEqual(expected);
   });
 });

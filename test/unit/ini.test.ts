@@ -10,7 +10,7 @@ import {
   unsafeIniValue,
   withoutSections,
   withSection,
-} from '../../src/aws/ini.js';
+} from '../../src/job/ini.js';
 
 describe('ini documents', () => {
   const text = '# header\n\n[profile a]\nregion = us-east-1\n\n[profile b]\nregion = eu-west-1\n';

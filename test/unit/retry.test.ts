@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, RetriesExhausted, withRetry } from '../../src/aws/retry.js';
+import { backoffDelayMs, RetriesExhausted, withRetry } from '../../src/shared/retry.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, deadline: Number.POSITIVE_INFINITY };
 

@@ -1,9 +1,10 @@
 /** Any string in any input gives a valid setting or a clear error naming the input: never a crash. */
 import { describe, expect, it } from 'vitest';
+import { contextFromEnv } from '../helpers/context.js';
 import fc from 'fast-check';
-import { KeylessError } from '../../src/errors.js';
-import { parseSettings } from '../../src/settings.js';
-import { parseClaimRules } from '../../src/oidc/claim-rules.js';
+import { KeylessError } from '../../src/shared/errors.js';
+import { parseSettings } from '../../src/inputs/settings.js';
+import { parseClaimRules } from '../../src/verify/claim-rules.js';
 
 const INPUTS = [
   'role-to-assume',
@@ -52,7 +53,7 @@ describe('every input parser, property-based', () => {
       fc.property(inputValue, (value) => {
         const inputs: Record<string, string> = { ...VALID, [name]: value };
         try {
-          parseSettings((input) => (inputs[input] ?? '').trim(), {});
+          parseSettings((input) => (inputs[input] ?? '').trim(), contextFromEnv());
         } catch (error) {
           if (!(error instanceof KeylessError)) throw error;
           expect(error.code).toBe('invalid-input');

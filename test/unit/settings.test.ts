@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { KeylessError } from '../../src/errors.js';
-import { defaultSessionName, parseSettings, partitionOfRegion } from '../../src/settings.js';
+import { KeylessError } from '../../src/shared/errors.js';
+import { parseSettings } from '../../src/inputs/settings.js';
+import { defaultSessionName, partitionOfRegion } from '../../src/inputs/aws-names.js';
+import { contextFromEnv } from '../helpers/context.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 
 function parse(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  return parseSettings((name) => (inputs[name] ?? '').trim(), env);
+  return parseSettings((name) => (inputs[name] ?? '').trim(), contextFromEnv(env));
 }
 
 function problemOf(inputs: Record<string, string>, env: Record<string, string> = {}): string {
@@ -140,8 +142,9 @@ describe('defaults derived from the run', () => {
     [{ GITHUB_RUN_ID: '1 2/3', GITHUB_RUN_ATTEMPT: '1' }, 'GitHubActions-1_2_3-1'],
     [{ GITHUB_RUN_ID: '9'.repeat(80), GITHUB_RUN_ATTEMPT: '1' }, `GitHubActions-${'9'.repeat(50)}`],
   ])('session name for %j is %s', (env, expected) => {
-    expect(defaultSessionName(env)).toBe(expected);
-    expect(defaultSessionName(env)).toMatch(/^[\w+=,.@-]{2,64}$/);
+    const run = { id: env.GITHUB_RUN_ID, attempt: env.GITHUB_RUN_ATTEMPT };
+    expect(defaultSessionName(run)).toBe(expected);
+    expect(defaultSessionName(run)).toMatch(/^[\w+=,.@-]{2,64}$/);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStsError, facts, hintFor, isRetryableStsError } from '../../src/aws/sts-errors.js';
+import { classifyStsError, facts, hintFor, isRetryableStsError } from '../../src/assume/sts-errors.js';
 import { corpusJson } from '../helpers/corpus.js';
 
 function sdkError(name: string, status: number | undefined, message = name) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt, type JSONWebKeySet } from 'jose';
-import { checkStandardClaims, duplicateTopLevelName, verifyToken } from '../../src/oidc/verify.js';
-import { KeylessError } from '../../src/errors.js';
+import { checkStandardClaims, duplicateTopLevelName, verifyToken } from '../../src/verify/token.js';
+import { KeylessError } from '../../src/shared/errors.js';
 import { corpusJson, corpusTokens } from '../helpers/corpus.js';
 
 const ISSUER = 'https://token.actions.githubusercontent.com';

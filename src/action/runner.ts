@@ -1,0 +1,73 @@
+/**
+ * The action's side of the runner, through @actions/core: inputs, masks, exported variables,
+ * outputs, state, annotations and the job summary, behind a small interface so the pipeline never
+ * writes to the runner directly (and tests can see exactly what it wrote).
+ */
+import { closeSync, openSync } from 'node:fs';
+import * as core from '@actions/core';
+import type { RunContext } from '../inputs/context.js';
+
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+export interface ExportSink {
+  setSecret(value: string): void;
+  exportVariable(name: string, value: string): void;
+  setOutput(name: string, value: string): void;
+}
+
+export interface ActionIO extends ExportSink, Logger {
+  getInput(name: string): string;
+  fail(message: string): void;
+  /** Throws when a file command target cannot take writes, before anything is written. */
+  checkWritable(): void;
+  writeSummary(html: string): Promise<void>;
+  /** Hands a value to this action's post step (GITHUB_STATE); the last value saved under a name wins. */
+  saveState(name: string, value: string): void;
+}
+
+/** Names we write are our own constants; refuse anything that could start another file-command entry. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+function checkName(name: string, pattern: RegExp): void {
+  if (!pattern.test(name)) throw new Error(`invalid name ${JSON.stringify(name)}`);
+}
+
+export function runnerIO(files: RunContext['files']): ActionIO {
+  return {
+    getInput: (name) => core.getInput(name),
+    setSecret: (value) => {
+      if (value !== '') core.setSecret(value);
+    },
+    exportVariable: (name, value) => {
+      checkName(name, VARIABLE_NAME);
+      core.exportVariable(name, value);
+    },
+    setOutput: (name, value) => {
+      checkName(name, OUTPUT_NAME);
+      core.setOutput(name, value);
+    },
+    info: (message) => core.info(message),
+    warning: (message) => core.warning(message),
+    debug: (message) => core.debug(message),
+    fail: (message) => core.setFailed(message),
+    checkWritable: () => {
+      for (const [name, path] of [
+        ['GITHUB_ENV', files.env],
+        ['GITHUB_OUTPUT', files.output],
+      ] as const) {
+        if (!path) throw new Error(`${name} is not set: not running on a GitHub Actions runner?`);
+        // Opening for append is the real test: it catches directories, missing folders and read-only mounts.
+        closeSync(openSync(path, 'a'));
+      }
+    },
+    writeSummary: async (html) => {
+      if (files.summary) await core.summary.addRaw(html).write();
+    },
+    saveState: (name, value) => core.saveState(name, value),
+  };
+}

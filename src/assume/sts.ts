@@ -1,0 +1,162 @@
+/** STS AssumeRoleWithWebIdentity through the AWS SDK, one attempt at a time under our own retry. */
+import type { AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts';
+import { KeylessError } from '../shared/errors.js';
+import type { RoleArn, Settings } from '../inputs/settings.js';
+import type { HttpAgents } from '../shared/http.js';
+import { RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
+import { classifyStsError, facts, isRetryableStsError, type StsErrorFacts } from './sts-errors.js';
+
+export interface AssumedRole {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+  readonly assumedRoleArn: string;
+  readonly assumedRoleId: string;
+  readonly account: string;
+  readonly requestId: string | undefined;
+  readonly attempts: number;
+}
+
+export interface AssumeRequest {
+  readonly role: RoleArn;
+  readonly token: string;
+  readonly settings: Settings;
+  readonly retry: RetryPolicy;
+  readonly agents: HttpAgents;
+  readonly onRetry: (message: string) => void;
+  readonly now?: () => number;
+}
+
+/** An STS failure after retries: the facts, for the caller to explain. */
+export class StsFailure extends Error {
+  constructor(
+    readonly facts: StsErrorFacts,
+    readonly attempts: number,
+    readonly stoppedByDeadline: boolean,
+  ) {
+    super(facts.message);
+  }
+}
+
+const ASSUMED_ROLE_ARN = /^arn:[\w-]+:sts::(\d{12}):assumed-role\/.+$/;
+
+let sdk: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
+
+/**
+ * Starts loading the SDK without waiting for it. The SDK is the largest part of start-up; the
+ * pipeline calls this first so that loading overlaps the token and JWKS requests.
+ */
+export function preloadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
+  sdk ??= import('@aws-sdk/client-sts');
+  return sdk;
+}
+
+export async function assumeRoleWithWebIdentity(request: AssumeRequest): Promise<AssumedRole> {
+  const { settings, role } = request;
+  const { STSClient, AssumeRoleWithWebIdentityCommand } = await preloadSts();
+  const client = new STSClient({
+    region: settings.region,
+    // Undefined lets the SDK apply its own rules (AWS_ENDPOINT_URL_STS, then the regional endpoint).
+    endpoint: settings.stsEndpoint,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: settings.requestTimeoutMs, requestTimeout: settings.requestTimeoutMs, ...request.agents },
+  });
+  const command = new AssumeRoleWithWebIdentityCommand({
+    RoleArn: role.arn,
+    RoleSessionName: settings.roleSessionName,
+    WebIdentityToken: request.token,
+    DurationSeconds: settings.roleDurationSeconds,
+    Policy: settings.inlineSessionPolicy,
+    PolicyArns: settings.managedSessionPolicies.length > 0 ? settings.managedSessionPolicies.map((arn) => ({ arn })) : undefined,
+  });
+  try {
+    const { output, attempts } = await sendWithRetry(() => client.send(command, { abortSignal: AbortSignal.timeout(settings.requestTimeoutMs) }), {
+      operation: 'STS',
+      requestTimeoutMs: settings.requestTimeoutMs,
+      retry: request.retry,
+      onRetry: request.onRetry,
+    });
+    return readCredentials(output, 'AssumeRoleWithWebIdentity', attempts, request.now?.() ?? Date.now());
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * One STS call under our retry policy (the SDK's own retries are off). Every attempt has a hard
+ * timeout; what cannot succeed later fails at once. Failures come out as StsFailure.
+ */
+export async function sendWithRetry<T>(
+  send: () => Promise<T>,
+  options: { operation: string; requestTimeoutMs: number; retry: RetryPolicy; onRetry: (message: string) => void },
+): Promise<{ output: T; attempts: number }> {
+  let attempts = 0;
+  try {
+    const output = await withRetry(
+      async (attempt) => {
+        attempts = attempt;
+        try {
+          return await send();
+        } catch (error) {
+          // The SDK's socket timeouts do not bound a slow trickle of bytes; the caller's abort signal does.
+          if ((error as { name?: string }).name === 'AbortError') {
+            throw Object.assign(new Error(`no answer within ${options.requestTimeoutMs / 1000} s`), { name: 'TimeoutError' });
+          }
+          throw error;
+        }
+      },
+      isRetryableStsError,
+      options.retry,
+      {
+        onRetry: ({ attempt, delayMs, error }) =>
+          options.onRetry(`${options.operation} attempt ${attempt} of ${options.retry.maxAttempts} failed (${describe(facts(error))}); retrying in ${delayMs} ms`),
+      },
+    );
+    return { output, attempts };
+  } catch (error) {
+    if (error instanceof RetriesExhausted) throw new StsFailure(facts(error.lastError), error.attempts, error.stoppedByDeadline);
+    throw new StsFailure(facts(error), attempts, false);
+  }
+}
+
+export function describe(f: StsErrorFacts): string {
+  const status = f.httpStatus ? `HTTP ${f.httpStatus} ` : '';
+  const kind = classifyStsError(f);
+  if (kind === 'timeout' || kind === 'network') return `${f.networkCode ?? f.name}: ${f.message}`;
+  return `${status}${f.name}: ${f.message}`;
+}
+
+/** Checks what STS returned before anything uses it: complete, still valid, with an assumed-role ARN. */
+export function readCredentials(
+  output: Pick<AssumeRoleWithWebIdentityCommandOutput, 'Credentials' | 'AssumedRoleUser' | '$metadata'>,
+  operation: string,
+  attempts: number,
+  nowMs: number,
+): AssumedRole {
+  const c = output.Credentials;
+  const badResponse = (what: string) =>
+    new KeylessError('sts-bad-response', `STS answered ${operation} without ${what}; nothing was exported.`, [
+      `Request id: ${output.$metadata.requestId ?? '(none)'}. Check sts-endpoint / AWS_ENDPOINT_URL_STS and any proxy in between.`,
+    ]);
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date) || Number.isNaN(c.Expiration.getTime())) {
+    throw badResponse('complete credentials (AccessKeyId, SecretAccessKey, SessionToken, Expiration)');
+  }
+  if (c.Expiration.getTime() <= nowMs) {
+    throw badResponse(`credentials that are still valid (Expiration ${c.Expiration.toISOString()} is in the past)`);
+  }
+  const arn = output.AssumedRoleUser?.Arn ?? '';
+  const account = ASSUMED_ROLE_ARN.exec(arn)?.[1];
+  if (!account) throw badResponse(`an assumed-role ARN (AssumedRoleUser.Arn is ${JSON.stringify(arn)})`);
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: c.Expiration,
+    assumedRoleArn: arn,
+    assumedRoleId: output.AssumedRoleUser?.AssumedRoleId ?? '',
+    account,
+    requestId: output.$metadata.requestId,
+    attempts,
+  };
+}

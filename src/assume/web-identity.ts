@@ -1,0 +1,144 @@
+/**
+ * OIDC token → local verification → claim rules → role → STS AssumeRoleWithWebIdentity.
+ * Shared by the action and the credential-process program, so a refresh checks exactly what the
+ * first assumption checked. Turns STS failures into messages; never prints a secret.
+ */
+import { KeylessError, show } from '../shared/errors.js';
+import type { RoleArn, Settings } from '../inputs/settings.js';
+import type { RunContext } from '../inputs/context.js';
+import { proxyAgents, proxyFrom, type HttpAgents } from '../shared/http.js';
+import { requestRunnerToken, runnerTokenEndpoint } from '../token/runner-endpoint.js';
+import { readTokenFile } from '../token/file.js';
+import { verifyToken, type Claims } from '../verify/token.js';
+import { fetchIssuerKeys } from '../verify/issuer-keys.js';
+import { findFailedClaimRule } from '../verify/claim-rules.js';
+import { assumeRoleWithWebIdentity, preloadSts, StsFailure, type AssumedRole } from './sts.js';
+import { stsFailureMessage } from './failure-message.js';
+import { classifyStsError, hintFor } from './sts-errors.js';
+import { explainAccessDenied } from './explain.js';
+import type { RetryPolicy } from '../shared/retry.js';
+import type { Deadline } from '../shared/deadline.js';
+import type { Logger } from '../action/runner.js';
+import { checkTrustPolicy, explainWithTrustPolicy, loadTrustPolicy, type LoadedTrustPolicy } from '../verify/trust-policy.js';
+
+export interface PipelineHooks extends Logger {
+  /** Called with the token before anything else can print it. */
+  setSecret(value: string): void;
+}
+
+export interface WebIdentityResult {
+  readonly token: string;
+  readonly claims: Claims;
+  readonly role: RoleArn;
+  readonly assumed: AssumedRole;
+  /** performance.now() when the token and the issuer's keys were in. */
+  readonly tokenAndKeysAt: number;
+}
+
+export function retryPolicy(settings: Settings, deadline: Deadline): RetryPolicy {
+  return { maxAttempts: settings.retryMaxAttempts, baseDelayMs: 500, maxDelayMs: 5000, deadline: deadline.at };
+}
+
+export function agentsFor(settings: Settings, context: RunContext): HttpAgents {
+  return proxyAgents(proxyFrom({ proxy: settings.httpProxy, noProxy: settings.noProxy }, context.proxy), context.nodeVersion);
+}
+
+export async function assumeWithWebIdentity(settings: Settings, context: RunContext, deadline: Deadline, hooks: PipelineHooks): Promise<WebIdentityResult> {
+  const agents = agentsFor(settings, context);
+  const retry = retryPolicy(settings, deadline);
+  const timeoutMs = settings.requestTimeoutMs;
+  if (!settings.webIdentityTokenFile) runnerTokenEndpoint(context);
+  // The trust policy file is an input too: a broken one fails before any request.
+  const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, settings.audience, hooks) : undefined;
+  // The token and the issuer's keys do not depend on each other: fetch both at once.
+  const tokenPromise = (async () => {
+    const token = settings.webIdentityTokenFile
+      ? await readTokenFile(settings.webIdentityTokenFile)
+      : await requestRunnerToken(context, { audience: settings.audience, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) });
+    // Masked before anything else can print it.
+    hooks.setSecret(token);
+    return token;
+  })();
+  const fetchKeys = () => fetchIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents });
+  const keysPromise = fetchKeys();
+  // Whichever fails first is reported; the other must not become an unhandled rejection.
+  keysPromise.catch(() => undefined);
+  // Load the SDK while the token and keys are on the wire: only once the requests have left,
+  // since evaluating it holds the event loop. A load failure surfaces at the STS call.
+  setImmediate(() => preloadSts().catch(() => undefined));
+  const token = await tokenPromise;
+  const keys = await keysPromise;
+  const tokenAndKeysAt = performance.now();
+
+  const claims = await verifyToken(token, {
+    issuer: settings.oidcIssuer,
+    audience: settings.audience,
+    keys,
+    nowSeconds: Math.floor(Date.now() / 1000),
+    // Right after a key rotation, keys fetched a moment ago can lack the token's kid: one more fetch.
+    refreshKeys: fetchKeys,
+  });
+  hooks.info(`Verified OIDC token: sub ${show(claims.sub)}, issuer ${show(claims.iss)}, audience ${show(settings.audience)}`);
+
+  const failed = findFailedClaimRule(settings.claimRules, claims);
+  if (failed) {
+    throw new KeylessError(
+      'claim-rule-failed',
+      `OIDC token rejected before calling STS: require-claims rule ${show(failed.rule.source)} does not hold: expected ${failed.rule.claim} to match ${failed.rule.patterns.map((p) => show(p)).join(' or ')}, token has ${show(failed.actual)}`,
+    );
+  }
+
+  const role = selectRole(settings, claims);
+  if (trustPolicy) await checkTrustPolicy(trustPolicy, claims, role, hooks);
+
+  try {
+    const assumed = await assumeRoleWithWebIdentity({ role, token, settings, retry, agents, onRetry: (m) => hooks.info(m) });
+    return { token, claims, role, assumed, tokenAndKeysAt };
+  } catch (error) {
+    if (error instanceof StsFailure) throw await stsFailureError(error, settings, role, claims, trustPolicy);
+    throw error;
+  }
+}
+
+export function selectRole(settings: Settings, claims: Claims): RoleArn {
+  if (settings.role) return settings.role;
+  const environment = claims.environment;
+  const listed = [...settings.roleByEnvironment.keys()].map((e) => show(e)).join(', ');
+  if (typeof environment !== 'string' || environment === '') {
+    throw new KeylessError(
+      'role-not-selected',
+      `role-by-environment: the token has no environment claim, so no role is chosen (listed: ${listed}); STS was not called.`,
+      ['Run the job in a GitHub environment (jobs.<id>.environment) that role-by-environment lists.'],
+    );
+  }
+  const role = settings.roleByEnvironment.get(environment);
+  if (!role) {
+    throw new KeylessError(
+      'role-not-selected',
+      `role-by-environment: the token's environment ${show(environment)} is not listed (listed: ${listed}); STS was not called.`,
+    );
+  }
+  return role;
+}
+
+async function stsFailureError(
+  failure: StsFailure,
+  settings: Settings,
+  role: RoleArn,
+  claims: Claims,
+  trustPolicy: LoadedTrustPolicy | undefined,
+): Promise<KeylessError> {
+  const accessDenied =
+    classifyStsError(failure.facts) === 'access-denied'
+      ? [
+          ...explainAccessDenied(claims, { audience: settings.audience, roleArn: role.arn, partition: role.partition, account: role.account }),
+          ...(trustPolicy ? await explainWithTrustPolicy(trustPolicy, claims) : []),
+        ]
+      : [];
+  return stsFailureMessage(failure, {
+    what: `STS AssumeRoleWithWebIdentity for ${role.arn}`,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    accessDenied,
+    rejected: hintFor(failure.facts, { issuer: String(claims.iss), audience: settings.audience, durationSeconds: settings.roleDurationSeconds }),
+  });
+}

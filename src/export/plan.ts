@@ -1,0 +1,98 @@
+/**
+ * What later steps get: a plan (pure: which values to mask, which variables and outputs to set)
+ * and its application through the runner's file commands. Secrets are masked before any other
+ * write, and the account check runs before anything is written at all.
+ */
+import { KeylessError } from '../shared/errors.js';
+import type { Settings } from '../inputs/settings.js';
+import type { ExportSink } from '../action/runner.js';
+import type { AssumedRole } from '../assume/sts.js';
+
+export interface ExportPlan {
+  readonly secrets: readonly string[];
+  readonly variables: readonly (readonly [string, string])[];
+  readonly outputs: readonly (readonly [string, string])[];
+}
+
+/** The profile files later steps should read (aws-profile / refresh-credentials). */
+export interface ProfileExport {
+  readonly profile: string;
+  readonly configFile: string;
+  readonly credentialsFile: string;
+}
+
+const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+
+export function checkAllowedAccount(settings: Settings, assumed: AssumedRole): void {
+  if (settings.allowedAccountIds.length > 0 && !settings.allowedAccountIds.includes(assumed.account)) {
+    const account = settings.maskAccountId ? '(masked)' : assumed.account;
+    throw new KeylessError(
+      'account-not-allowed',
+      `The assumed role is in account ${account}, which is not in allowed-account-ids; nothing was exported.`,
+      [`allowed-account-ids: ${settings.allowedAccountIds.join(', ')}`],
+    );
+  }
+}
+
+export function planExport(settings: Settings, assumed: AssumedRole, profile?: ProfileExport): ExportPlan {
+  checkAllowedAccount(settings, assumed);
+  const secrets = [assumed.accessKeyId, assumed.secretAccessKey, assumed.sessionToken];
+  if (settings.maskAccountId) secrets.push(assumed.account);
+
+  const variables: [string, string][] = [];
+  if (settings.refreshCredentials && settings.outputEnvCredentials && profile) {
+    // Fixed credentials in the environment would win over the refreshing profile and then
+    // expire: blank any, and point the SDKs' default chain at the profile instead.
+    variables.push(...CREDENTIAL_VARIABLES.map((name): [string, string] => [name, '']), ['AWS_CREDENTIAL_EXPIRATION', ''], ['AWS_PROFILE', profile.profile]);
+  } else if (settings.outputEnvCredentials && !settings.refreshCredentials) {
+    variables.push(
+      ['AWS_ACCESS_KEY_ID', assumed.accessKeyId],
+      ['AWS_SECRET_ACCESS_KEY', assumed.secretAccessKey],
+      ['AWS_SESSION_TOKEN', assumed.sessionToken],
+      // JS SDK v3 and others read this to refresh before expiry instead of failing mid-call.
+      ['AWS_CREDENTIAL_EXPIRATION', assumed.expiration.toISOString()],
+    );
+  } else if (settings.unsetCurrentCredentials) {
+    variables.push(...CREDENTIAL_VARIABLES.map((name): [string, string] => [name, '']));
+  }
+  variables.push(['AWS_REGION', settings.region], ['AWS_DEFAULT_REGION', settings.region]);
+  if (profile) variables.push(['AWS_CONFIG_FILE', profile.configFile], ['AWS_SHARED_CREDENTIALS_FILE', profile.credentialsFile]);
+
+  const outputs: [string, string][] = [
+    ['aws-account-id', assumed.account],
+    ['authenticated-arn', assumed.assumedRoleArn],
+    ['aws-expiration', assumed.expiration.toISOString()],
+  ];
+  if (settings.outputCredentials) {
+    outputs.push(
+      ['aws-access-key-id', assumed.accessKeyId],
+      ['aws-secret-access-key', assumed.secretAccessKey],
+      ['aws-session-token', assumed.sessionToken],
+    );
+  }
+  return { secrets, variables, outputs };
+}
+
+export function maskSecrets(plan: ExportPlan, sink: Pick<ExportSink, 'setSecret'>): void {
+  for (const secret of plan.secrets) sink.setSecret(secret);
+}
+
+/** Variables and outputs; call after maskSecrets (applyExport does both). */
+export function writeExports(plan: ExportPlan, sink: ExportSink, extraOutputs: readonly (readonly [string, string])[] = []): void {
+  try {
+    for (const [name, value] of plan.variables) sink.exportVariable(name, value);
+    for (const [name, value] of [...plan.outputs, ...extraOutputs]) sink.setOutput(name, value);
+  } catch (error) {
+    throw new KeylessError(
+      'export-failed',
+      `Could not write the runner's environment or output file: ${(error as Error).message}`,
+      ['Check that GITHUB_ENV and GITHUB_OUTPUT point at writable files (self-hosted runners: disk space and permissions).'],
+      { cause: error },
+    );
+  }
+}
+
+export function applyExport(plan: ExportPlan, sink: ExportSink): void {
+  maskSecrets(plan, sink);
+  writeExports(plan, sink);
+}

@@ -1,0 +1,58 @@
+/**
+ * Where Keyless keeps its job-scoped files: under RUNNER_TEMP, which the runner empties after
+ * every job, never under ~/.aws (shared by every job on a self-hosted runner).
+ */
+import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { KeylessError } from '../shared/errors.js';
+
+export interface JobPaths {
+  /** $RUNNER_TEMP/keyless */
+  readonly root: string;
+  readonly auditFile: string;
+  /** Profile files: config, credentials, and the credential-process configurations. */
+  readonly awsDir: string;
+  readonly configFile: string;
+  readonly credentialsFile: string;
+  readonly processConfigDir: string;
+}
+
+export function jobPaths(runnerTemp: string): JobPaths {
+  const root = join(runnerTemp, 'keyless');
+  const awsDir = join(root, 'aws');
+  return {
+    root,
+    auditFile: join(root, 'audit.jsonl'),
+    awsDir,
+    configFile: join(awsDir, 'config'),
+    credentialsFile: join(awsDir, 'credentials'),
+    processConfigDir: join(awsDir, 'credential-process'),
+  };
+}
+
+/** The job's paths, or a clear error naming what needs them. */
+export function requireJobPaths(runnerTemp: string | undefined, purpose: string): JobPaths {
+  if (!runnerTemp) {
+    throw new KeylessError('runner-temp-missing', `${purpose} needs RUNNER_TEMP (the runner sets it for every job), and it is not set.`, [
+      'Outside GitHub Actions, set RUNNER_TEMP to a directory that only this job uses.',
+    ]);
+  }
+  return jobPaths(runnerTemp);
+}
+
+/**
+ * Creates the directory owner-only, or checks an existing one: a real directory (not a symlink
+ * someone planted), tightened to 0700. Returns whether it was created now.
+ */
+export function ensurePrivateDir(path: string): boolean {
+  let created = false;
+  try {
+    created = mkdirSync(path, { recursive: true, mode: 0o700 }) !== undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const stat = lstatSync(path);
+  if (!stat.isDirectory() || stat.isSymbolicLink()) throw new Error(`${path} is not a directory (a symlink or a file is in the way)`);
+  if (!created && (stat.mode & 0o077) !== 0) chmodSync(path, 0o700);
+  return created;
+}
