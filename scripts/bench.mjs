@@ -1,151 +1,166 @@
 // npm run bench: start-up and end-to-end cost of the built action, measured, never asserted.
-// For each Node binary: wall time from process start to exit after exporting credentials, over
-// repeated runs of dist/index.js against the loopback issuer and STS, interleaved with a bare
-// `node -e ''` in the same run as the reference; peak memory; bundle size; where the time goes.
+//
+//   npm run bench                          loopback, then 50 ms added to every answer
+//   npm run bench -- --latency 80          another simulated network latency
+//   npm run bench -- --runs 50             more runs per measurement (default 30)
+//   npm run bench -- --compare DIR         also run configure-aws-credentials from DIR (a checkout
+//                                          of aws-actions/configure-aws-credentials: DIR/action.yml,
+//                                          DIR/dist/index.js), interleaved, against the same fakes
+//
+// Every figure is the median wall time from process start to exit after exporting, over repeated
+// runs against the loopback issuer and STS, interleaved with a bare `node -e ''` as the reference.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ACTION_ENTRY, ROOT, nodeBinaries, runAction } from '../lib/local/harness.js';
 import { startLocalIssuer } from '../lib/local/issuer.js';
 import { startLocalSts } from '../lib/local/sts.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-
-
-/** Wall time and peak RSS of one process, via GNU time when present. */
-function timeProcess(node, args, env) {
-  const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const command = gnuTime ? gnuTime : node;
-    const commandArgs = gnuTime ? ['-f', 'KEYLESS_MAXRSS_KB=%M', node, ...args] : args;
-    const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let stdout = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      const rss = /KEYLESS_MAXRSS_KB=(\d+)/.exec(stderr)?.[1];
-      resolve({ ms, code, maxRssKb: rss ? Number(rss) : undefined, stdout });
-    });
-  });
-}
+const { values: flags } = parseArgs({
+  options: { runs: { type: 'string', default: process.env.BENCH_RUNS ?? '30' }, latency: { type: 'string', default: '50' }, compare: { type: 'string' } },
+});
+const RUNS = Number(flags.runs);
+const LATENCY_MS = Number(flags.latency);
+const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: quantile(sorted, 0.5), p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9), min: sorted[0], max: sorted.at(-1) };
+  return { median: quantile(sorted, 0.5), p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9) };
 }
-const f = (n) => n.toFixed(1).padStart(7);
+const ms = (n) => `${n.toFixed(1)} ms`;
+const row = (label, s) => console.log(`  ${label.padEnd(44)}${s.median.toFixed(1).padStart(8)}${s.p10.toFixed(1).padStart(8)}${s.p90.toFixed(1).padStart(8)}`);
+
+/** Wall time and peak RSS of one bare process, via GNU time when present. */
+function timeBare(node) {
+  const gnuTime = existsSync('/usr/bin/time');
+  return new Promise((done) => {
+    const started = performance.now();
+    const child = spawn(gnuTime ? '/usr/bin/time' : node, gnuTime ? ['-f', 'KEYLESS_MAXRSS_KB=%M', node, '-e', ''] : ['-e', ''], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', () => done({ ms: performance.now() - started, rssKb: Number(/KEYLESS_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) }));
+  });
+}
+
+/** The competitor, run exactly as the runner would: its action.yml defaults, its dist/index.js. */
+function competitor() {
+  if (!flags.compare) return undefined;
+  const dir = resolve(flags.compare);
+  const entry = join(dir, 'dist', 'index.js');
+  const actionYml = join(dir, 'action.yml');
+  if (!existsSync(entry) || !existsSync(actionYml)) throw new Error(`--compare ${dir}: expected action.yml and dist/index.js there`);
+  return { label: 'configure-aws-credentials', entry, actionYml };
+}
+
+async function run(node, target, inputs, env, prefix) {
+  const result = await runAction({ node, inputs, env, prefix, entry: target?.entry, actionYml: target?.actionYml ?? join(ROOT, 'action.yml') });
+  if (result.exitCode !== 0) throw new Error(`${target?.label ?? 'keyless'} failed:\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+/** One RSS sample of a successful run, under GNU time. */
+async function rssOf(node, target, inputs, env) {
+  if (!existsSync('/usr/bin/time')) return NaN;
+  const result = await run(node, target, inputs, env, ['/usr/bin/time', '-f', 'KEYLESS_MAXRSS_KB=%M']);
+  return Number(/KEYLESS_MAXRSS_KB=(\d+)/.exec(result.stderr)?.[1] ?? NaN);
+}
 
 async function main() {
   if (!existsSync(ACTION_ENTRY)) throw new Error('dist/index.js is missing: npm run build');
+  const cac = competitor();
   const distFiles = readdirSync(join(ROOT, 'dist')).filter((file) => file.endsWith('.js'));
   const mainBytes = statSync(ACTION_ENTRY).size;
   const chunkBytes = distFiles.filter((file) => file !== 'index.js').reduce((sum, file) => sum + statSync(join(ROOT, 'dist', file)).size, 0);
+  console.log(`Keyless benchmark: ${RUNS} runs per figure, interleaved with a bare \`node -e ''\`${cac ? ` and ${cac.label} (${cac.entry})` : ''}`);
+  console.log(`bundle: dist/index.js ${(mainBytes / 1024).toFixed(0)} KiB (loaded at start) + chunks loaded on demand ${(chunkBytes / 1024).toFixed(0)} KiB`);
 
   const issuer = await startLocalIssuer();
   const sts = await startLocalSts({ trustedIssuer: { url: issuer.url, jwksUrl: `${issuer.url}/.well-known/jwks`, audiences: ['sts.amazonaws.com'] } });
-  const inputs = { 'role-to-assume': 'arn:aws:iam::123456789012:role/deploy', 'aws-region': 'us-east-1', 'oidc-issuer': issuer.url, 'job-summary': 'true' };
+  const inputs = { 'role-to-assume': ROLE, 'aws-region': 'us-east-1', 'oidc-issuer': issuer.url };
   const env = { ACTIONS_ID_TOKEN_REQUEST_URL: issuer.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.requestToken, AWS_ENDPOINT_URL_STS: sts.url };
 
-  console.log(`Keyless benchmark: ${RUNS} runs per Node binary, interleaved with a bare \`node -e ''\``);
-  console.log(`bundle: dist/index.js ${(mainBytes / 1024).toFixed(0)} KiB (hot path) + lazily loaded chunks ${(chunkBytes / 1024).toFixed(0)} KiB = ${((mainBytes + chunkBytes) / 1024).toFixed(0)} KiB`);
-  for (const { label: version, path } of nodeBinaries()) {
-    const action = [];
-    const bare = [];
-    const rss = [];
-    const bareRss = [];
-    const stages = { started: [], tokenAndKeys: [], sts: [], exported: [] };
-    // Later invocations in the same job share RUNNER_TEMP, and with it Node's compile cache.
-    const warm = [];
+  for (const { label, path: node } of nodeBinaries()) {
+    const isRunnerNode = label.startsWith('node v24');
+    const samples = { bare: [], keyless: [], later: [], cac: [], started: [], tokenAndKeys: [], sts: [], bareRss: [], keylessRss: [], cacRss: [] };
+    // Later invocations in one job share RUNNER_TEMP: its caches (compile cache) are warm.
     const jobTemp = mkdtempSync(join(tmpdir(), 'keyless-bench-job-'));
-    // One warm-up each, not counted: the first start pays for a cold file cache.
-    await timeProcess(path, ['-e', ''], process.env);
-    await runAction({ node: path, inputs, env });
+    await timeBare(node);
+    await run(node, undefined, inputs, env);
+    if (cac && isRunnerNode) await run(node, cac, inputs, env);
     for (let i = 0; i < RUNS; i++) {
-      const b = await timeProcess(path, ['-e', ''], process.env);
-      bare.push(b.ms);
-      if (b.maxRssKb) bareRss.push(b.maxRssKb);
-      const run = await runAction({ node: path, inputs, env: { ...env, RUNNER_DEBUG: '1' } });
-      if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}\n${run.stderr}`);
-      action.push(run.durationMs);
-      const again = await runAction({ node: path, inputs, env: { ...env, RUNNER_TEMP: jobTemp } });
-      if (again.exitCode !== 0) throw new Error(`action failed:\n${again.stdout}\n${again.stderr}`);
-      if (i > 0) warm.push(again.durationMs);
-      const timing = /timing: pipeline started ([\d.]+), token and keys ([\d.]+), STS ([\d.]+), exported ([\d.]+)/.exec(run.stdout);
-      if (timing) {
-        stages.started.push(Number(timing[1]));
-        stages.tokenAndKeys.push(Number(timing[2]));
-        stages.sts.push(Number(timing[3]));
-        stages.exported.push(Number(timing[4]));
-      }
+      const bare = await timeBare(node);
+      samples.bare.push(bare.ms);
+      samples.bareRss.push(bare.rssKb);
+      const first = await run(node, undefined, inputs, { ...env, RUNNER_DEBUG: '1' });
+      samples.keyless.push(first.durationMs);
+      const timing = /timing: pipeline started ([\d.]+), token and keys ([\d.]+), STS ([\d.]+)/.exec(first.stdout);
+      if (timing) [samples.started, samples.tokenAndKeys, samples.sts].forEach((list, k) => list.push(Number(timing[k + 1])));
+      const later = await run(node, undefined, inputs, { ...env, RUNNER_TEMP: jobTemp });
+      if (i > 0) samples.later.push(later.durationMs);
+      if (cac && isRunnerNode) samples.cac.push((await run(node, cac, inputs, env)).durationMs);
     }
-    // Peak memory needs GNU time around the process; measured on separate runs.
     for (let i = 0; i < Math.min(RUNS, 10); i++) {
-      const scratch = await runActionWithRss(path, inputs, env);
-      if (scratch) rss.push(scratch);
+      samples.keylessRss.push(await rssOf(node, undefined, inputs, env));
+      if (cac && isRunnerNode) samples.cacRss.push(await rssOf(node, cac, inputs, env));
     }
-    const a = stats(action);
-    const r = stats(bare);
-    console.log(`\n${version} (${path})`);
-    console.log('                                    median    p10    p90    min    max  (ms)');
-    console.log(`  bare node -e ''                  ${f(r.median)}${f(r.p10)}${f(r.p90)}${f(r.min)}${f(r.max)}`);
-    console.log(`  action, end to end (first in job)${f(a.median)}${f(a.p10)}${f(a.p90)}${f(a.min)}${f(a.max)}`);
-    const w = stats(warm);
-    console.log(`  same, later invocation in a job ${f(w.median)}${f(w.p10)}${f(w.p90)}${f(w.min)}${f(w.max)}  (compile cache warm, where Node has one)`);
-    console.log(`  ratio of medians: ${(a.median / r.median).toFixed(2)}× a bare node start (target ≤ 2×); later invocations ${(w.median / r.median).toFixed(2)}×`);
-    if (stages.exported.length > 0) {
-      const m = (xs) => stats(xs).median;
-      console.log(
-        `  inside the process (median ms since process start): modules loaded, pipeline starts ${m(stages.started).toFixed(1)}; token + JWKS ${m(stages.tokenAndKeys).toFixed(1)}; STS answered ${m(stages.sts).toFixed(1)}; exported ${m(stages.exported).toFixed(1)}`,
-      );
+    const bare = stats(samples.bare);
+    const keyless = stats(samples.keyless);
+    console.log(`\n${label} (${node}), loopback                          median     p10     p90  (ms)`);
+    row("bare node -e ''", bare);
+    row('keyless, first invocation in a job', keyless);
+    row('keyless, later invocation in the same job', stats(samples.later));
+    if (samples.cac.length > 0) row(cac.label, stats(samples.cac));
+    const m = (xs) => stats(xs).median;
+    console.log(`  keyless = ${(keyless.median / bare.median).toFixed(2)}× a bare node start` + (samples.cac.length > 0 ? `, ${(keyless.median / m(samples.cac)).toFixed(2)}× ${cac.label}` : ''));
+    if (samples.started.length > 0) {
+      console.log(`  inside keyless (ms since process start): modules loaded ${m(samples.started).toFixed(1)}, token + keys ${m(samples.tokenAndKeys).toFixed(1)}, STS answered ${m(samples.sts).toFixed(1)}`);
     }
-    if (rss.length > 0) console.log(`  peak RSS: action median ${(stats(rss).median / 1024).toFixed(1)} MiB, bare node ${(stats(bareRss).median / 1024).toFixed(1)} MiB`);
+    const mib = (xs) => (m(xs.filter(Number.isFinite)) / 1024).toFixed(1);
+    if (samples.keylessRss.some(Number.isFinite)) {
+      console.log(`  peak RSS: bare ${mib(samples.bareRss)} MiB, keyless ${mib(samples.keylessRss)} MiB` + (samples.cacRss.length > 0 ? `, ${cac.label} ${mib(samples.cacRss)} MiB` : ''));
+    }
   }
-  // On a real runner every request crosses a network. With the same latency on each response,
-  // the stage timings show whether loading the SDK hides behind the token and JWKS requests.
-  const LATENCY_MS = 40;
+
+  // A network, not a loopback: the same latency on every answer (token, discovery, JWKS, STS).
   issuer.setLatency(LATENCY_MS);
-  // This STS does not fetch the issuer's keys itself, so its answer takes exactly the added latency.
+  // This STS does not fetch the issuer's keys itself, so each of its answers takes exactly the added latency.
   const remoteSts = await startLocalSts();
   remoteSts.setDefault({ kind: 'slow', delayMs: LATENCY_MS });
   const remoteEnv = { ...env, AWS_ENDPOINT_URL_STS: remoteSts.url };
-  console.log(`\nWith ${LATENCY_MS} ms added to every issuer and STS response (a network, not a loopback), ${Math.ceil(RUNS / 3)} runs:`);
-  for (const { label: version, path } of nodeBinaries()) {
-    const durations = [];
-    const stages = { started: [], tokenAndKeys: [], sts: [] };
-    for (let i = 0; i < Math.ceil(RUNS / 3); i++) {
-      const run = await runAction({ node: path, inputs, env: remoteEnv });
-      if (run.exitCode !== 0) throw new Error(`action failed:\n${run.stdout}\n${run.stderr}`);
-      durations.push(run.durationMs);
-      const timing = /timing: pipeline started ([\d.]+), token and keys ([\d.]+), STS ([\d.]+)/.exec(run.stdout);
-      if (timing) {
-        stages.started.push(Number(timing[1]));
-        stages.tokenAndKeys.push(Number(timing[2]));
-        stages.sts.push(Number(timing[3]));
-      }
+  const runnerNode = nodeBinaries().find((b) => b.label.startsWith('node v24')) ?? nodeBinaries()[0];
+  const samples = { bare: [], keyless: [], later: [], cac: [], tokenAndKeys: [], started: [] };
+  const jobTemp = mkdtempSync(join(tmpdir(), 'keyless-bench-job-'));
+  const netRuns = Math.max(10, Math.ceil(RUNS / 2));
+  for (let i = 0; i < netRuns; i++) {
+    samples.bare.push((await timeBare(runnerNode.path)).ms);
+    const first = await run(runnerNode.path, undefined, inputs, { ...remoteEnv, RUNNER_DEBUG: '1' });
+    samples.keyless.push(first.durationMs);
+    const timing = /timing: pipeline started ([\d.]+), token and keys ([\d.]+)/.exec(first.stdout);
+    if (timing) {
+      samples.started.push(Number(timing[1]));
+      samples.tokenAndKeys.push(Number(timing[2]));
     }
-    const m = (xs) => stats(xs).median;
-    const stsStage = m(stages.sts) - m(stages.tokenAndKeys);
-    console.log(
-      `  ${version}: median ${m(durations).toFixed(1)} ms; pipeline starts ${m(stages.started).toFixed(1)}, token + JWKS done ${m(stages.tokenAndKeys).toFixed(1)}, STS answered ${m(stages.sts).toFixed(1)} ` +
-        `(STS stage ${stsStage.toFixed(1)} ms = ${LATENCY_MS} ms network + ${(stsStage - LATENCY_MS).toFixed(1)} ms in the SDK; token + JWKS stage ${(m(stages.tokenAndKeys) - m(stages.started)).toFixed(1)} ms against ${2 * LATENCY_MS} ms of network)`,
-    );
+    const later = await run(runnerNode.path, undefined, inputs, { ...remoteEnv, RUNNER_TEMP: jobTemp });
+    if (i > 0) samples.later.push(later.durationMs);
+    if (cac) samples.cac.push((await run(runnerNode.path, cac, inputs, remoteEnv)).durationMs);
   }
+  const bare = stats(samples.bare);
+  const floor = bare.median + 2 * LATENCY_MS;
+  console.log(`\n${runnerNode.label}, ${LATENCY_MS} ms added to every answer, ${netRuns} runs   median     p10     p90  (ms)`);
+  row("bare node -e ''", bare);
+  row('keyless, first invocation in a job', stats(samples.keyless));
+  row('keyless, later invocation in the same job', stats(samples.later));
+  if (cac) row(cac.label, stats(samples.cac));
+  const m = (xs) => stats(xs).median;
+  console.log(
+    `  floor (bare start + token + STS round trips) ${ms(floor)}: keyless first ${ms(m(samples.keyless) - floor)} above it, later ${ms(m(samples.later) - floor)} above it` +
+      (cac ? `; keyless = ${(m(samples.keyless) / m(samples.cac)).toFixed(2)}× ${cac.label}` : ''),
+  );
+  console.log(`  inside keyless: modules loaded ${ms(m(samples.started))}, token + keys in ${ms(m(samples.tokenAndKeys) - m(samples.started))} (${LATENCY_MS} ms per round trip)`);
   await Promise.all([issuer.close(), sts.close(), remoteSts.close()]);
-}
-
-/** One action run under GNU time, for its peak RSS. */
-async function runActionWithRss(node, inputs, env) {
-  if (!existsSync('/usr/bin/time')) return undefined;
-  const wrapper = join(ROOT, 'scripts', 'rss-node.sh');
-  if (!existsSync(wrapper)) return undefined;
-  const run = await runAction({ node: wrapper, inputs, env: { ...env, KEYLESS_REAL_NODE: node } });
-  const kb = /KEYLESS_MAXRSS_KB=(\d+)/.exec(run.stderr)?.[1];
-  return kb ? Number(kb) : undefined;
 }
 
 await main();

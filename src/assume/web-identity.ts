@@ -59,7 +59,7 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
     hooks.setSecret(token);
     return token;
   })();
-  const fetchKeys = () => fetchIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents });
+  const fetchKeys = async () => (await fetchIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) })).jwks;
   const keysPromise = fetchKeys();
   // Whichever fails first is reported; the other must not become an unhandled rejection.
   keysPromise.catch(() => undefined);

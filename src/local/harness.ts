@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
@@ -48,6 +49,23 @@ export interface RunOptions {
   readonly killAfterMs?: number;
   /** Make GITHUB_ENV unwritable (a directory: even root cannot append to it). */
   readonly unwritableEnvFile?: boolean;
+  /**
+   * An action.yml whose input defaults are passed as the runner passes them (INPUT_NAME=default for
+   * every input not given). Without it, only the inputs given are set.
+   */
+  readonly actionYml?: string;
+  /** A program that runs node, e.g. ['/usr/bin/time', '-f', '%M'] (no shell: it would drop INPUT_ names with hyphens). */
+  readonly prefix?: readonly string[];
+}
+
+/** The input defaults an action.yml declares, as the runner would pass them. */
+export function actionYmlDefaults(path: string): Record<string, string> {
+  const manifest = parseYaml(readFileSync(path, 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
+  const defaults: Record<string, string> = {};
+  for (const [name, input] of Object.entries(manifest.inputs ?? {})) {
+    if (input?.default !== undefined) defaults[name] = String(input.default);
+  }
+  return defaults;
 }
 
 export interface ActionRun {
@@ -87,15 +105,24 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_REPOSITORY: 'octo-org/octo-repo',
     GITHUB_EVENT_NAME: 'push',
+    // The rest of what a runner sets for every step; other actions (configure-aws-credentials) require them.
+    GITHUB_WORKFLOW: 'Deploy',
+    GITHUB_ACTION: 'keyless',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_SHA: 'c0287c91c66814e5d9c4379c3caec89ae5b5d6a3',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_WORKSPACE: dir,
     ...files,
   };
-  for (const [name, value] of Object.entries(options.inputs ?? {})) env[`INPUT_${name.toUpperCase()}`] = value;
+  const inputs = { ...(options.actionYml ? actionYmlDefaults(options.actionYml) : {}), ...options.inputs };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
   const started = performance.now();
-  const child = spawn(options.node ?? process.execPath, [options.entry ?? ACTION_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [...(options.prefix ?? []), options.node ?? process.execPath, options.entry ?? ACTION_ENTRY];
+  const child = spawn(command[0]!, command.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

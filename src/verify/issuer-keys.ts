@@ -1,4 +1,8 @@
-/** The issuer's signing keys: OIDC discovery document, then its JWKS, each fetched with retries. */
+/**
+ * The issuer's signing keys: its OIDC discovery document and its JWKS, fetched in parallel (the
+ * JWKS from its usual location, `<issuer>/.well-known/jwks`) and used only once discovery confirms
+ * that location; otherwise the announced jwks_uri is fetched. One round trip in the common case.
+ */
 import type { JSONWebKeySet } from 'jose';
 import { KeylessError, show } from '../shared/errors.js';
 import { HttpError, httpGet, type HttpAgents } from '../shared/http.js';
@@ -10,12 +14,26 @@ export interface KeySource {
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly agents?: HttpAgents;
+  /** Told about each retry, as the token and STS retries are. */
+  readonly onRetry?: (message: string) => void;
+}
+
+export interface IssuerKeys {
+  readonly jwks: JSONWebKeySet;
+  readonly jwksUri: string;
+  /** The JWKS response's Cache-Control header, for the job's key cache. */
+  readonly cacheControl: string | undefined;
+}
+
+interface JsonAnswer {
+  readonly value: unknown;
+  readonly cacheControl: string | undefined;
 }
 
 const issuerError = (message: string, cause?: unknown) =>
   new KeylessError('issuer-unreachable', `Could not get the OIDC issuer's signing keys: ${message}`, [], { cause });
 
-async function getJson(url: string, what: string, source: KeySource): Promise<unknown> {
+async function getJson(url: string, what: string, source: KeySource): Promise<JsonAnswer> {
   try {
     const response = await withRetry(
       async () => {
@@ -25,10 +43,12 @@ async function getJson(url: string, what: string, source: KeySource): Promise<un
       },
       (error) => error instanceof HttpError && error.kind !== 'too-large',
       source.retry,
+      { onRetry: ({ attempt, delayMs, error }) => source.onRetry?.(`OIDC ${what} request attempt ${attempt} failed (${url}: ${(error as Error).message}); retrying in ${delayMs} ms`) },
     );
     if (response.status !== 200) throw issuerError(`${what} ${url} answered HTTP ${response.status}`);
     try {
-      return JSON.parse(response.body) as unknown;
+      const cacheControl = response.headers['cache-control'];
+      return { value: JSON.parse(response.body) as unknown, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
     } catch {
       throw issuerError(`${what} ${url} is not JSON (starts with ${show(response.body.slice(0, 40))})`);
     }
@@ -40,18 +60,30 @@ async function getJson(url: string, what: string, source: KeySource): Promise<un
   }
 }
 
-/** Discovery document → JWKS, refusing a discovery document that speaks for another issuer. */
-export async function fetchIssuerKeys(source: KeySource): Promise<JSONWebKeySet> {
+/** Where issuers publish their JWKS (GitHub, GHES and GHE.com all do). */
+export function usualJwksUri(issuer: string): string {
+  return `${issuer}/.well-known/jwks`;
+}
+
+/** Discovery document and JWKS, refusing a discovery document that speaks for another issuer. */
+export async function fetchIssuerKeys(source: KeySource): Promise<IssuerKeys> {
   const discoveryUrl = `${source.issuer}/.well-known/openid-configuration`;
-  const discovery = (await getJson(discoveryUrl, 'discovery document', source)) as { issuer?: unknown; jwks_uri?: unknown } | null;
+  const guessedUri = usualJwksUri(source.issuer);
+  const discoveryAnswer = getJson(discoveryUrl, 'discovery document', source);
+  const guessed = getJson(guessedUri, 'JWKS', source);
+  // Used only if discovery confirms the location; its failure must not become an unhandled rejection.
+  guessed.catch(() => undefined);
+
+  const discovery = (await discoveryAnswer).value as { issuer?: unknown; jwks_uri?: unknown } | null;
   if (discovery?.issuer !== source.issuer) {
     throw issuerError(`discovery document ${discoveryUrl} names issuer ${show(discovery?.issuer)}, expected ${show(source.issuer)}`);
   }
-  if (typeof discovery.jwks_uri !== 'string' || checkServiceUrl(discovery.jwks_uri).problem) {
-    throw issuerError(`discovery document ${discoveryUrl} has no usable jwks_uri (${show(discovery.jwks_uri)})`);
+  const jwksUri = discovery.jwks_uri;
+  if (typeof jwksUri !== 'string' || checkServiceUrl(jwksUri).problem) {
+    throw issuerError(`discovery document ${discoveryUrl} has no usable jwks_uri (${show(jwksUri)})`);
   }
-  const jwks = (await getJson(discovery.jwks_uri, 'JWKS', source)) as JSONWebKeySet | null;
-  if (!jwks || !Array.isArray(jwks.keys)) throw issuerError(`JWKS ${discovery.jwks_uri} has no "keys" array`);
-  return jwks;
+  const answer = jwksUri === guessedUri ? await guessed : await getJson(jwksUri, 'JWKS', source);
+  const jwks = answer.value as JSONWebKeySet | null;
+  if (!jwks || !Array.isArray(jwks.keys)) throw issuerError(`JWKS ${jwksUri} has no "keys" array`);
+  return { jwks, jwksUri, cacheControl: answer.cacheControl };
 }
-
