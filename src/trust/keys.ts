@@ -93,7 +93,12 @@ export function isContextClaim(claim: string): boolean {
 /** The provider part of a GitHub OIDC provider: github.com, an enterprise slug, or GHES. */
 export function isGitHubProvider(provider: string): boolean {
   const p = provider.toLowerCase();
-  return /^token\.actions\.githubusercontent\.com(\/[^/:]+)?$/.test(p) || /^[^/:]+\/_services\/token$/.test(p);
+  return (
+    /^token\.actions\.githubusercontent\.com(\/[^/:]+)?$/.test(p) ||
+    // GHE.com data residency: token.actions.SUBDOMAIN.ghe.com (with an optional enterprise slug).
+    /^token\.actions\.[a-z0-9-]+\.ghe\.com(\/[^/:]+)?$/.test(p) ||
+    /^[^/:]+\/_services\/token$/.test(p)
+  );
 }
 
 const PROVIDER_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider\/(.+)$/;

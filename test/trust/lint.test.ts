@@ -164,8 +164,8 @@ describe('principal-not-github', () => {
     expect(errors(lintTrustPolicy(policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: 'repo:o/r:environment:prod' } }, { Principal: '*' })))).toContain('principal-not-github');
   });
 
-  it('GitHub Enterprise Server and enterprise-slug providers are GitHub', () => {
-    for (const provider of ['ghes.example.com/_services/token', `${GH}/acme`]) {
+  it('GitHub Enterprise Server, enterprise-slug and GHE.com data-residency providers are GitHub', () => {
+    for (const provider of ['ghes.example.com/_services/token', `${GH}/acme`, 'token.actions.octo-corp.ghe.com', 'token.actions.octo-corp.ghe.com/acme']) {
       const p = { Statement: { Effect: 'Allow', Principal: { Federated: `arn:aws-us-gov:iam::123456789012:oidc-provider/${provider}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${provider}:sub`]: 'repo:o/r:environment:prod', [`${provider}:aud`]: 'sts.amazonaws.com' } } } };
       expect(errors(lintTrustPolicy(p)), provider).toEqual([]);
     }
