@@ -1,8 +1,8 @@
 /**
- * The pipeline: inputs → credentials (OIDC token, or role chaining) → audit record → profile →
- * export → post-step state → summary. Each stage is its own module; this file only orders them,
- * applies the overall deadline and turns failures into messages. What only profiles, refresh or
- * chaining need is imported when those inputs are used, so the common path stays lean.
+ * The pipeline: inputs → local checks → credentials (OIDC token → verify → STS, or role chaining)
+ * → masks → audit record → profile → export → post-step state → summary. Each stage is its own
+ * module; this file orders them, applies the overall deadline and turns failures into messages.
+ * Everything that can be checked on the runner is checked before the first request of any kind.
  */
 import { KeylessError, show } from '../shared/errors.js';
 import { parseSettings, type RoleArn, type Settings } from '../inputs/settings.js';
@@ -11,14 +11,14 @@ import { failureMessage, withDeadline, type Deadline } from '../shared/deadline.
 import { assumeWithWebIdentity } from '../assume/web-identity.js';
 import type { AssumedRole } from '../assume/sts.js';
 import type { Claims } from '../verify/token.js';
-import { maskSecrets, planExport, writeExports, type ProfileExport } from '../export/plan.js';
-import type { ActionIO } from './runner.js';
+import { maskSecrets, planExport, type ProfileExport } from '../export/plan.js';
+import { writeExports } from '../export/apply.js';
 import { renderSummary } from '../export/summary.js';
 import { appendAuditRecord, buildAuditRecord, renderAuditSummary, type AuditRecord } from '../job/audit.js';
-import { requireJobPaths, type JobPaths } from '../job/paths.js';
+import { jobPaths, requireJobPaths } from '../job/paths.js';
 import { CLEANUP_STATE, type CleanupEntry, type CleanupState } from '../job/cleanup-state.js';
-
-export { failureMessage };
+import type { ProfileWork } from './profile-step.js';
+import { checkRunnerFiles, type ActionIO } from './runner.js';
 
 export async function run(io: ActionIO, context: RunContext): Promise<void> {
   const startedAt = Date.now();
@@ -44,8 +44,10 @@ interface Obtained {
 
 async function pipeline(io: ActionIO, context: RunContext, settings: Settings, deadline: Deadline): Promise<void> {
   const pipelineStartedAt = performance.now();
-  // A profile that may not be replaced, or nowhere to write it, fails here: before any request.
-  const profileWork = settings.awsProfile ? await prepareProfile(settings, context) : undefined;
+  // Local checks: the runner's files, then the profile (RUNNER_TEMP, a clash); the token file and
+  // trust policy are read by the credentials stage before its first request.
+  checkRunnerFiles(context.files);
+  const profileWork = settings.awsProfile ? await (await import('./profile-step.js')).prepareProfile(settings, context) : undefined;
 
   const obtained = await obtain(io, context, settings, deadline);
   const { role, assumed } = obtained;
@@ -58,24 +60,18 @@ async function pipeline(io: ActionIO, context: RunContext, settings: Settings, d
     credentialsFile: profileWork.paths.credentialsFile,
   };
   const plan = planExport(settings, assumed, profileExport);
-  try {
-    io.checkWritable();
-  } catch (error) {
-    throw new KeylessError('export-failed', `Could not write the runner's environment or output file: ${(error as Error).message}; nothing was exported.`, [
-      'Check that GITHUB_ENV and GITHUB_OUTPUT point at writable files (self-hosted runners: disk space and permissions).',
-    ]);
-  }
   maskSecrets(plan, io);
 
   const audit = writeAudit(io, context, settings, obtained);
   const cleanup: CleanupEntry[] = [];
-  if (profileWork) {
-    const written = await profileWork.write(assumed, audit?.file);
-    cleanup.push(...written.cleanup);
-  }
+  if (profileWork) cleanup.push(...(await profileWork.write(assumed, audit?.file)).cleanup);
   // Saved before the exports, so the post step can undo whatever got written if they fail.
   if (settings.cleanup) saveCleanupState(io, { version: 1, variables: plan.variables.map(([name]) => name), entries: cleanup });
-  writeExports(plan, io, audit ? [['audit-file', audit.file]] : []);
+  try {
+    writeExports(plan, io, { envFile: context.files.env, outputFile: context.files.output, previous: context.aws.variables }, audit ? [['audit-file', audit.file]] : []);
+  } catch (error) {
+    throw await withProfileUndone(error, cleanup, context, io);
+  }
   // performance.now() counts from process start: module loading shows as the first figure.
   io.debug(
     `timing: pipeline started ${ms(pipelineStartedAt)}, token and keys ${ms(obtained.tokenAndKeysAt ?? pipelineStartedAt)}, STS ${ms(assumedAt)}, exported ${ms(performance.now())} (ms since process start)`,
@@ -92,17 +88,7 @@ async function pipeline(io: ActionIO, context: RunContext, settings: Settings, d
       `role-duration-seconds is ${settings.roleDurationSeconds}: the AWS CLI refreshes credentials 15 minutes before they expire, so with sessions this short it runs the credential process again on almost every call. ${CLI_REFRESH_WINDOW_SECONDS * 2} or more avoids that.`,
     );
   }
-  if (settings.jobSummary) {
-    try {
-      // Chaining has no token: the summary's subject line says so instead.
-      const claims = obtained.token?.claims ?? { sub: 'none (role chaining from the credentials in the environment)' };
-      let html = renderSummary({ settings, role, assumed, claims });
-      if (audit) html += renderAuditSummary(audit.record, audit.file);
-      await io.writeSummary(html);
-    } catch (error) {
-      io.warning(`Could not write the job summary: ${(error as Error).message}`);
-    }
-  }
+  if (settings.jobSummary) await writeSummary(io, settings, obtained, audit);
 }
 
 async function obtain(io: ActionIO, context: RunContext, settings: Settings, deadline: Deadline): Promise<Obtained> {
@@ -112,6 +98,15 @@ async function obtain(io: ActionIO, context: RunContext, settings: Settings, dea
   }
   const result = await assumeWithWebIdentity(settings, context, deadline, io);
   return { role: result.role, assumed: result.assumed, token: { value: result.token, claims: result.claims }, tokenAndKeysAt: result.tokenAndKeysAt };
+}
+
+/** An export that failed part way also takes back the profile it wrote: nothing usable is left. */
+async function withProfileUndone(error: unknown, written: readonly CleanupEntry[], context: RunContext, io: ActionIO): Promise<unknown> {
+  if (!(error instanceof KeylessError) || written.length === 0 || !context.runnerTemp) return error;
+  const { runCleanup } = await import('../job/cleanup.js');
+  const report = runCleanup({ version: 1, variables: [], entries: written }, jobPaths(context.runnerTemp).root, io);
+  const lines = [...report.removed.map((line) => `Undone: ${line}.`), ...report.problems.map((line) => `Could NOT undo: ${line}.`)];
+  return new KeylessError(error.code, error.message, [...error.details.slice(0, -1), ...lines, ...error.details.slice(-1)], { cause: error });
 }
 
 /** Every successful assumption leaves a record; failing to write one is a warning, not a failed deploy. */
@@ -144,47 +139,14 @@ function saveCleanupState(io: ActionIO, state: CleanupState): void {
   }
 }
 
-interface ProfileWork {
-  readonly profile: string;
-  readonly paths: JobPaths;
-  write(assumed: AssumedRole, auditFile: string | undefined): Promise<{ cleanup: readonly CleanupEntry[] }>;
-  describe(): string;
-}
-
-/** Checks what can be checked before the network, and returns the writer for afterwards. */
-async function prepareProfile(settings: Settings, context: RunContext): Promise<ProfileWork> {
-  const profile = settings.awsProfile!;
-  const paths = requireJobPaths(context.runnerTemp, settings.refreshCredentials ? 'refresh-credentials' : 'aws-profile');
-  const profiles = await import('../job/profiles.js');
-  profiles.ensureProfileFree(paths, profile, settings.overwriteAwsProfile);
-  const refresh = settings.refreshCredentials ? await import('../credential-process/profile.js') : undefined;
-  const script = refresh?.credentialProcessScript();
-  let notes: readonly string[] = [];
-  return {
-    profile,
-    paths,
-    write: async (assumed, auditFile) => {
-      let request: Parameters<typeof profiles.writeProfile>[1];
-      if (refresh && script) {
-        const built = refresh.refreshingProfile(settings, context, { profile, auditFile, script });
-        notes = built.notes;
-        request = { profile, region: settings.region, overwrite: settings.overwriteAwsProfile, credentialProcess: built.credentialProcess };
-      } else {
-        request = { profile, region: settings.region, overwrite: settings.overwriteAwsProfile, credentials: assumed };
-      }
-      return profiles.writeProfile(paths, request);
-    },
-    describe: () => {
-      const kind = settings.refreshCredentials
-        ? 'a refreshing profile (its credential_process requests a fresh OIDC token and assumes the role again whenever the credentials near expiry)'
-        : 'a profile with these credentials';
-      const use =
-        settings.refreshCredentials && settings.outputEnvCredentials
-          ? `AWS_PROFILE=${profile} is set for later steps`
-          : `later steps select it with --profile ${profile} or AWS_PROFILE=${profile}`;
-      const replaced =
-        context.aws.configFile && context.aws.configFile !== paths.configFile ? ` AWS_CONFIG_FILE was ${show(context.aws.configFile)}: profiles there are no longer read.` : '';
-      return [`Wrote profile ${show(profile)} to ${paths.configFile}, ${kind}; ${use}.${replaced}`, ...notes].join('\n');
-    },
-  };
+async function writeSummary(io: ActionIO, settings: Settings, obtained: Obtained, audit: { record: AuditRecord; file: string } | undefined): Promise<void> {
+  try {
+    // Chaining has no token: the summary's subject line says so instead.
+    const claims = obtained.token?.claims ?? { sub: 'none (role chaining from the credentials in the environment)' };
+    let html = renderSummary({ settings, role: obtained.role, assumed: obtained.assumed, claims });
+    if (audit) html += renderAuditSummary(audit.record, audit.file);
+    await io.writeSummary(html);
+  } catch (error) {
+    io.warning(`Could not write the job summary: ${(error as Error).message}`);
+  }
 }

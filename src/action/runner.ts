@@ -4,26 +4,16 @@
  * writes to the runner directly (and tests can see exactly what it wrote).
  */
 import { closeSync, openSync } from 'node:fs';
+import { KeylessError } from '../shared/errors.js';
 import * as core from '@actions/core';
 import type { RunContext } from '../inputs/context.js';
+import type { ExportSink, Logger } from '../shared/ports.js';
 
-export interface Logger {
-  info(message: string): void;
-  warning(message: string): void;
-  debug(message: string): void;
-}
-
-export interface ExportSink {
-  setSecret(value: string): void;
-  exportVariable(name: string, value: string): void;
-  setOutput(name: string, value: string): void;
-}
+export type { ExportSink, Logger } from '../shared/ports.js';
 
 export interface ActionIO extends ExportSink, Logger {
   getInput(name: string): string;
   fail(message: string): void;
-  /** Throws when a file command target cannot take writes, before anything is written. */
-  checkWritable(): void;
   writeSummary(html: string): Promise<void>;
   /** Hands a value to this action's post step (GITHUB_STATE); the last value saved under a name wins. */
   saveState(name: string, value: string): void;
@@ -55,19 +45,27 @@ export function runnerIO(files: RunContext['files']): ActionIO {
     warning: (message) => core.warning(message),
     debug: (message) => core.debug(message),
     fail: (message) => core.setFailed(message),
-    checkWritable: () => {
-      for (const [name, path] of [
-        ['GITHUB_ENV', files.env],
-        ['GITHUB_OUTPUT', files.output],
-      ] as const) {
-        if (!path) throw new Error(`${name} is not set: not running on a GitHub Actions runner?`);
-        // Opening for append is the real test: it catches directories, missing folders and read-only mounts.
-        closeSync(openSync(path, 'a'));
-      }
-    },
     writeSummary: async (html) => {
       if (files.summary) await core.summary.addRaw(html).write();
     },
     saveState: (name, value) => core.saveState(name, value),
   };
+}
+
+/** GITHUB_ENV and GITHUB_OUTPUT must take writes: checked before any request, so no session is thrown away. */
+export function checkRunnerFiles(files: RunContext['files']): void {
+  for (const [name, path] of [
+    ['GITHUB_ENV', files.env],
+    ['GITHUB_OUTPUT', files.output],
+  ] as const) {
+    try {
+      if (!path) throw new Error('it is not set: not running on a GitHub Actions runner?');
+      // Opening for append is the real test: it catches directories, missing folders and read-only mounts.
+      closeSync(openSync(path, 'a'));
+    } catch (error) {
+      throw new KeylessError('export-failed', `Could not write the runner's environment or output file ${name}${path ? ` (${path})` : ''}: ${(error as Error).message}; nothing was requested or exported.`, [
+        'Check that GITHUB_ENV and GITHUB_OUTPUT point at writable files (self-hosted runners: disk space and permissions).',
+      ]);
+    }
+  }
 }

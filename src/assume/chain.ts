@@ -8,7 +8,7 @@ import { inputProblem, KeylessError, show } from '../shared/errors.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { RunContext } from '../inputs/context.js';
 import type { Deadline } from '../shared/deadline.js';
-import { agentsFor, retryPolicy, type PipelineHooks } from './web-identity.js';
+import { agentsFor, checkCredentialLifetime, retryPolicy, type PipelineHooks } from './web-identity.js';
 import { preloadSts, readCredentials, sendWithRetry, StsFailure, type AssumedRole } from './sts.js';
 import { stsFailureMessage } from './failure-message.js';
 import { hintFor } from './sts-errors.js';
@@ -70,7 +70,9 @@ export async function assumeChained(settings: Settings, context: RunContext, dea
       retry,
       onRetry: (message) => hooks.info(message),
     });
-    return { role, assumed: readCredentials(output, 'AssumeRole', attempts, Date.now()) };
+    const assumed = readCredentials(output, 'AssumeRole', attempts, Date.now());
+    checkCredentialLifetime(assumed, settings, hooks);
+    return { role, assumed };
   } catch (error) {
     if (error instanceof StsFailure) throw chainingFailureError(error, settings, role);
     throw error;

@@ -11,6 +11,8 @@ export interface StsErrorFacts {
   /** Node network error code such as ECONNRESET, when the request never got an answer. */
   readonly networkCode: string | undefined;
   readonly requestId: string | undefined;
+  /** The answer's Retry-After header, when it had one. */
+  readonly retryAfter?: string | undefined;
 }
 
 export type StsErrorKind =
@@ -44,7 +46,7 @@ export function facts(error: unknown): StsErrorFacts {
     message?: string;
     code?: string;
     $metadata?: { httpStatusCode?: number; requestId?: string };
-    $response?: { statusCode?: number };
+    $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
   };
   return {
     name: e.Code ?? e.name ?? 'Error',
@@ -52,6 +54,7 @@ export function facts(error: unknown): StsErrorFacts {
     httpStatus: e.$metadata?.httpStatusCode ?? e.$response?.statusCode,
     networkCode: typeof e.code === 'string' ? e.code : undefined,
     requestId: e.$metadata?.requestId,
+    retryAfter: e.$response?.headers?.['retry-after'],
   };
 }
 

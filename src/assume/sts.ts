@@ -3,7 +3,7 @@ import type { AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts
 import { KeylessError } from '../shared/errors.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
-import { RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
+import { parseRetryAfter, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import { classifyStsError, facts, isRetryableStsError, type StsErrorFacts } from './sts-errors.js';
 
 export interface AssumedRole {
@@ -111,6 +111,7 @@ export async function sendWithRetry<T>(
       {
         onRetry: ({ attempt, delayMs, error }) =>
           options.onRetry(`${options.operation} attempt ${attempt} of ${options.retry.maxAttempts} failed (${describe(facts(error))}); retrying in ${delayMs} ms`),
+        retryAfterMs: (error) => parseRetryAfter(facts(error).retryAfter, Date.now()),
       },
     );
     return { output, attempts };

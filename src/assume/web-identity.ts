@@ -16,9 +16,10 @@ import { assumeRoleWithWebIdentity, preloadSts, StsFailure, type AssumedRole } f
 import { stsFailureMessage } from './failure-message.js';
 import { classifyStsError, hintFor } from './sts-errors.js';
 import { explainAccessDenied } from './explain.js';
-import type { RetryPolicy } from '../shared/retry.js';
+import { checkLifetime } from './lifetime.js';
+import { DEFAULT_BACKOFF, type RetryPolicy } from '../shared/retry.js';
 import type { Deadline } from '../shared/deadline.js';
-import type { Logger } from '../action/runner.js';
+import type { Logger } from '../shared/ports.js';
 import { checkTrustPolicy, explainWithTrustPolicy, loadTrustPolicy, type LoadedTrustPolicy } from '../verify/trust-policy.js';
 
 export interface PipelineHooks extends Logger {
@@ -36,7 +37,7 @@ export interface WebIdentityResult {
 }
 
 export function retryPolicy(settings: Settings, deadline: Deadline): RetryPolicy {
-  return { maxAttempts: settings.retryMaxAttempts, baseDelayMs: 500, maxDelayMs: 5000, deadline: deadline.at };
+  return { maxAttempts: settings.retryMaxAttempts, ...DEFAULT_BACKOFF, deadline: deadline.at };
 }
 
 export function agentsFor(settings: Settings, context: RunContext): HttpAgents {
@@ -47,14 +48,16 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   const agents = agentsFor(settings, context);
   const retry = retryPolicy(settings, deadline);
   const timeoutMs = settings.requestTimeoutMs;
-  if (!settings.webIdentityTokenFile) runnerTokenEndpoint(context);
-  // The trust policy file is an input too: a broken one fails before any request.
+  // Everything that can be checked locally is, before the first request of any kind.
+  const fileToken = settings.webIdentityTokenFile ? await readTokenFile(settings.webIdentityTokenFile) : undefined;
+  if (fileToken) hooks.setSecret(fileToken);
+  else runnerTokenEndpoint(context);
   const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, settings.audience, hooks) : undefined;
+
   // The token and the issuer's keys do not depend on each other: fetch both at once.
   const tokenPromise = (async () => {
-    const token = settings.webIdentityTokenFile
-      ? await readTokenFile(settings.webIdentityTokenFile)
-      : await requestRunnerToken(context, { audience: settings.audience, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) });
+    if (fileToken) return fileToken;
+    const token = await requestRunnerToken(context, { audience: settings.audience, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) });
     // Masked before anything else can print it.
     hooks.setSecret(token);
     return token;
@@ -93,11 +96,19 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
 
   try {
     const assumed = await assumeRoleWithWebIdentity({ role, token, settings, retry, agents, onRetry: (m) => hooks.info(m) });
+    checkCredentialLifetime(assumed, settings, hooks, typeof claims.iat === 'number' ? claims.iat : undefined);
     return { token, claims, role, assumed, tokenAndKeysAt };
   } catch (error) {
     if (error instanceof StsFailure) throw await stsFailureError(error, settings, role, claims, trustPolicy);
     throw error;
   }
+}
+
+/** Credentials that expire far sooner than asked for: an error when unusable, else a warning. */
+export function checkCredentialLifetime(assumed: AssumedRole, settings: Settings, log: Logger, tokenIssuedAt?: number): void {
+  const problem = checkLifetime({ expiration: assumed.expiration, requestedSeconds: settings.roleDurationSeconds, nowMs: Date.now(), tokenIssuedAt });
+  if (problem?.severity === 'error') throw new KeylessError('credentials-expiring', problem.message);
+  if (problem) log.warning(problem.message);
 }
 
 export function selectRole(settings: Settings, claims: Claims): RoleArn {

@@ -1,11 +1,11 @@
 /**
- * What later steps get: a plan (pure: which values to mask, which variables and outputs to set)
- * and its application through the runner's file commands. Secrets are masked before any other
- * write, and the account check runs before anything is written at all.
+ * What later steps get, as a plan (pure): which values to mask, which variables and outputs to
+ * set. apply.ts writes it; secrets are masked before any other write, and the account check runs
+ * before anything is written at all.
  */
 import { KeylessError } from '../shared/errors.js';
 import type { Settings } from '../inputs/settings.js';
-import type { ExportSink } from '../action/runner.js';
+import type { ExportSink } from '../shared/ports.js';
 import type { AssumedRole } from '../assume/sts.js';
 
 export interface ExportPlan {
@@ -75,24 +75,4 @@ export function planExport(settings: Settings, assumed: AssumedRole, profile?: P
 
 export function maskSecrets(plan: ExportPlan, sink: Pick<ExportSink, 'setSecret'>): void {
   for (const secret of plan.secrets) sink.setSecret(secret);
-}
-
-/** Variables and outputs; call after maskSecrets (applyExport does both). */
-export function writeExports(plan: ExportPlan, sink: ExportSink, extraOutputs: readonly (readonly [string, string])[] = []): void {
-  try {
-    for (const [name, value] of plan.variables) sink.exportVariable(name, value);
-    for (const [name, value] of [...plan.outputs, ...extraOutputs]) sink.setOutput(name, value);
-  } catch (error) {
-    throw new KeylessError(
-      'export-failed',
-      `Could not write the runner's environment or output file: ${(error as Error).message}`,
-      ['Check that GITHUB_ENV and GITHUB_OUTPUT point at writable files (self-hosted runners: disk space and permissions).'],
-      { cause: error },
-    );
-  }
-}
-
-export function applyExport(plan: ExportPlan, sink: ExportSink): void {
-  maskSecrets(plan, sink);
-  writeExports(plan, sink);
 }

@@ -48,6 +48,8 @@ export interface RunContext {
     readonly configFile: string | undefined;
     readonly profile: string | undefined;
     readonly credentials: SourceCredentials | undefined;
+    /** Every AWS_* variable as this step found it: what an undone export restores. */
+    readonly variables: Readonly<Record<string, string>>;
   };
   /** From HTTPS_PROXY / https_proxy / HTTP_PROXY / http_proxy and NO_PROXY / no_proxy, first set wins. */
   readonly proxy: { readonly url: string | undefined; readonly noProxy: string | undefined };
@@ -100,6 +102,7 @@ export function parseRunContext(env: Env, github: GitHubRun, nodeVersion: string
         accessKeyId && secretAccessKey
           ? { accessKeyId, secretAccessKey, sessionToken: nonEmpty(env.AWS_SESSION_TOKEN), expiration: nonEmpty(env.AWS_CREDENTIAL_EXPIRATION) }
           : undefined,
+      variables: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('AWS_') && entry[1] !== undefined)),
     },
     proxy: {
       url: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy) ?? nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy),

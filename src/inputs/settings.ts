@@ -86,8 +86,16 @@ export function parseSettings(read: InputReader, context: RunContext): Settings 
   for (const id of allowedAccountIds) {
     if (!ACCOUNT_ID.test(id)) inputs.problem('allowed-account-ids', id, 'comma-separated 12-digit AWS account ids');
   }
+  // The ARN names the account: a role outside the list fails here, before any request (and STS's answer is checked again).
+  if (allowedAccountIds.length > 0 && allowedAccountIds.every((id) => ACCOUNT_ID.test(id))) {
+    for (const [input, candidate] of [['role-to-assume', role], ...[...roleByEnvironment.values()].map((r) => ['role-by-environment', r] as const)] as const) {
+      if (candidate && !allowedAccountIds.includes(candidate.account)) {
+        inputs.problem(input, candidate.arn, `a role in an account that allowed-account-ids lists (${allowedAccountIds.join(', ')}); this role is in account ${candidate.account}`);
+      }
+    }
+  }
   const disableRetry = inputs.bool('disable-retry', false);
-  const attempts = inputs.integer('retry-max-attempts', 3, 1, 20);
+  const attempts = inputs.integer('retry-max-attempts', 12, 1, 20);
   const actionTimeoutSeconds = inputs.integer('action-timeout-s', 40, 1, 3600, ' seconds');
   const oidcIssuer = inputs.serviceUrl('oidc-issuer') ?? GITHUB_ISSUER;
 

@@ -8,7 +8,7 @@ import { lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseIni, serializeIni, withoutSections } from './ini.js';
 import { readRegularFile, writeFileAtomic } from './files.js';
-import type { ExportSink } from '../action/runner.js';
+import type { ExportSink } from '../shared/ports.js';
 import type { CleanupEntry, CleanupState } from './cleanup-state.js';
 
 /** True when `path` lies strictly inside `root`. */

@@ -10,6 +10,8 @@ export interface LoopbackServer {
   /** http://127.0.0.1:PORT, no trailing slash. */
   readonly origin: string;
   readonly port: number;
+  /** TCP connections accepted so far: tests that promise "no request" count these. */
+  readonly connections: number;
   /** setTimeout that close() cancels, so a delayed answer cannot outlive the server. */
   later(callback: () => void, delayMs: number): void;
   close(): Promise<void>;
@@ -31,7 +33,9 @@ export async function startLoopbackServer(handler: RequestHandler): Promise<Loop
         }
       });
   });
+  let connections = 0;
   server.on('connection', (socket) => {
+    connections++;
     openSockets.add(socket);
     socket.on('close', () => openSockets.delete(socket));
   });
@@ -53,6 +57,9 @@ export async function startLoopbackServer(handler: RequestHandler): Promise<Loop
     server,
     origin: `http://127.0.0.1:${port}`,
     port,
+    get connections() {
+      return connections;
+    },
     later(callback, delayMs) {
       const timer = setTimeout(() => {
         pendingTimers.delete(timer);

@@ -59,8 +59,16 @@ export interface LocalIssuer {
   mint(options?: MintOptions): Promise<string>;
   /** What the runner token endpoint hands out from now on. */
   setRunnerTokenOptions(options: MintOptions): void;
+  /**
+   * The token endpoint's next answers, in order, instead of a token: e.g. a 429 with Retry-After,
+   * or the 403 "Can't issue ID_TOKEN for job in 'Pending' state" of a job that is still starting.
+   * No arguments: forget the answers not yet given.
+   */
+  scriptTokenEndpoint(...answers: TokenEndpointAnswer[]): void;
   /** Every request received, in order (discovery, JWKS, token endpoint, anything else). */
   readonly requests: IssuerRequest[];
+  /** TCP connections accepted so far (the action's and the local STS's). */
+  readonly connections: number;
   /** Every token the runner endpoint handed out, so tests can check that none leaks. */
   readonly issuedTokens: string[];
   /** Delay every response by this much, as a real network would (default 0). */
@@ -70,6 +78,12 @@ export interface LocalIssuer {
   /** New signing key and kid; the JWKS serves old and new keys unless dropOld. */
   rotateKey(options?: { dropOld?: boolean }): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TokenEndpointAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly headers?: Record<string, string>;
 }
 
 export interface LocalIssuerOptions {
@@ -108,6 +122,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const issuedTokens: string[] = [];
   let latencyMs = 0;
   let fault: IssuerFault = 'ok';
+  const tokenEndpointScript: TokenEndpointAnswer[] = [];
   let runnerTokenOptions: MintOptions = {};
   let signingKeys: SigningKey[] = [await createSigningKey()];
   let foreignKey: SigningKey | undefined;
@@ -194,6 +209,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     if (scheme?.toLowerCase() !== 'bearer' || credential !== requestToken) {
       return sendJson(response, 401, { message: 'Bad credentials: the bearer token is not this job\'s request token' });
     }
+    const scripted = tokenEndpointScript.shift();
+    if (scripted) return sendText(response, scripted.status, scripted.body, { 'Content-Type': 'application/json; charset=utf-8', ...scripted.headers });
     const audience = requestUrl.searchParams.get('audience');
     const token = await mint({
       ...runnerTokenOptions,
@@ -224,7 +241,14 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     setRunnerTokenOptions(next) {
       runnerTokenOptions = next;
     },
+    scriptTokenEndpoint(...answers) {
+      if (answers.length === 0) tokenEndpointScript.length = 0;
+      tokenEndpointScript.push(...answers);
+    },
     requests,
+    get connections() {
+      return loopback.connections;
+    },
     issuedTokens,
     setLatency(ms) {
       latencyMs = ms;

@@ -30,7 +30,9 @@ export type StsBehaviour =
   /** Answer as 'ok' after a delay. */
   | { kind: 'slow'; delayMs: number }
   /** As 'ok', but the credentials' Expiration is in the past. */
-  | { kind: 'expired-credentials' };
+  | { kind: 'expired-credentials' }
+  /** As 'ok', but the credentials expire this many seconds from now, whatever was asked for. */
+  | { kind: 'short-lived-credentials'; expiresInSeconds: number };
 
 export interface StsCall {
   action: string;
@@ -59,11 +61,13 @@ export interface LocalSts {
   readonly url: string;
   /** Every request, including those that then hang or fail. */
   readonly calls: StsCall[];
-  /** Behaviours for the next calls in order; once used up, the default applies. */
+  /** Behaviours for the next calls in order; once used up, the default applies. No arguments: forget what is left. */
   script(...behaviours: StsBehaviour[]): void;
   setDefault(behaviour: StsBehaviour): void;
   /** Answer Throttling to this fraction of calls at random (0..1); checked before the script. */
   setThrottleRate(rate: number, random?: () => number): void;
+  /** TCP connections accepted so far: tests that promise "no request" count these. */
+  readonly connections: number;
   /** Credentials issued so far, by access key id. */
   readonly issued: Map<string, IssuedCredentials>;
   close(): Promise<void>;
@@ -181,7 +185,7 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
           errorAnswer(new StsError(behaviour.status, behaviour.code, behaviour.message, behaviour.type), received.requestId),
         );
       case 'reset-mid-response': {
-        const answer = await answerFor(received, false);
+        const answer = await answerFor(received, undefined);
         const bytes = Buffer.from(answer.body, 'utf8');
         response.writeHead(answer.status, headersFor(received.requestId, answer, bytes.length));
         response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => request.socket.destroy());
@@ -189,24 +193,26 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
       }
       case 'slow':
         await new Promise<void>((resolve) => loopback.later(resolve, behaviour.delayMs));
-        return send(response, received.requestId, await answerFor(received, false));
+        return send(response, received.requestId, await answerFor(received, undefined));
       case 'ok':
-        return send(response, received.requestId, await answerFor(received, false));
+        return send(response, received.requestId, await answerFor(received, undefined));
       case 'expired-credentials':
-        return send(response, received.requestId, await answerFor(received, true));
+        return send(response, received.requestId, await answerFor(received, -3600));
+      case 'short-lived-credentials':
+        return send(response, received.requestId, await answerFor(received, behaviour.expiresInSeconds));
     }
   }
 
-  async function answerFor(received: ReceivedRequest, expiredCredentials: boolean): Promise<Answer> {
+  async function answerFor(received: ReceivedRequest, lifetime: number | undefined): Promise<Answer> {
     try {
-      return await performAction(received, expiredCredentials);
+      return await performAction(received, lifetime);
     } catch (error) {
       if (error instanceof StsError) return errorAnswer(error, received.requestId);
       throw error;
     }
   }
 
-  async function performAction(received: ReceivedRequest, expiredCredentials: boolean): Promise<Answer> {
+  async function performAction(received: ReceivedRequest, lifetime: number | undefined): Promise<Answer> {
     const { params } = received;
     const action = params['Action'] ?? '';
     const version = params['Version'] ?? API_VERSION;
@@ -215,17 +221,17 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
     }
     switch (action) {
       case 'AssumeRoleWithWebIdentity':
-        return assumeRoleWithWebIdentity(received, expiredCredentials);
+        return assumeRoleWithWebIdentity(received, lifetime);
       case 'GetCallerIdentity':
         return getCallerIdentity(received);
       case 'AssumeRole':
-        return assumeRole(received, expiredCredentials);
+        return assumeRole(received, lifetime);
       default:
         throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${version}`);
     }
   }
 
-  async function assumeRoleWithWebIdentity(received: ReceivedRequest, expiredCredentials: boolean): Promise<Answer> {
+  async function assumeRoleWithWebIdentity(received: ReceivedRequest, lifetime: number | undefined): Promise<Answer> {
     const { params } = received;
     const input = validateAssumeRoleInput(params, { webIdentityToken: true });
     const role = parseRoleArn(input.roleArn);
@@ -238,7 +244,7 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
       throw new StsError(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
     }
 
-    const credentials = issueCredentials(role, input.roleSessionName, input.durationSeconds, expiredCredentials, 'AssumeRoleWithWebIdentity');
+    const credentials = issueCredentials(role, input.roleSessionName, lifetime ?? input.durationSeconds, 'AssumeRoleWithWebIdentity');
     const issuer = typeof claims['iss'] === 'string' ? claims['iss'] : '';
     const sourceIdentity = claims['https://aws.amazon.com/source_identity'];
     const result = xmlElement('AssumeRoleWithWebIdentityResult', [
@@ -312,7 +318,7 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
     return successAnswer('GetCallerIdentityResponse', result, received.requestId);
   }
 
-  function assumeRole(received: ReceivedRequest, expiredCredentials: boolean): Answer {
+  function assumeRole(received: ReceivedRequest, lifetime: number | undefined): Answer {
     const caller = authenticate(received);
     const { params } = received;
     const input = validateAssumeRoleInput(params, { webIdentityToken: false });
@@ -330,7 +336,7 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
         `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.roleArn}`,
       );
     }
-    const credentials = issueCredentials(role, input.roleSessionName, input.durationSeconds, expiredCredentials, 'AssumeRole');
+    const credentials = issueCredentials(role, input.roleSessionName, lifetime ?? input.durationSeconds, 'AssumeRole');
     const result = xmlElement('AssumeRoleResult', [
       assumedRoleUserElement(credentials),
       xmlElement('Credentials', [
@@ -392,12 +398,12 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
   function issueCredentials(
     role: RoleArn,
     roleSessionName: string,
-    durationSeconds: number,
-    expired: boolean,
+    /** Seconds from now; negative for credentials that have already expired. */
+    lifetimeSeconds: number,
     issuedBy: IssuedCredentials['issuedBy'],
   ): IssuedCredentials {
     const nowSeconds = Math.floor(Date.now() / 1000);
-    const expiresAt = expired ? nowSeconds - 3600 : nowSeconds + durationSeconds;
+    const expiresAt = nowSeconds + lifetimeSeconds;
     const credentials: IssuedCredentials = {
       accessKeyId: `ASIA${randomBase32(16)}`,
       secretAccessKey: randomBytes(30).toString('base64'),
@@ -421,6 +427,7 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
     url: loopback.origin,
     calls,
     script(...behaviours) {
+      if (behaviours.length === 0) scripted.length = 0;
       scripted.push(...behaviours);
     },
     setDefault(behaviour) {
@@ -431,6 +438,9 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
       throttleRandom = random;
     },
     issued,
+    get connections() {
+      return loopback.connections;
+    },
     close: () => loopback.close(),
   };
 }

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'sts-unavailable'
   | 'sts-timeout'
   | 'sts-bad-response'
+  | 'credentials-expiring'
   | 'account-not-allowed'
   | 'export-failed'
   | 'action-timeout'

@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { KeylessError } from './errors.js';
+import { parseRetryAfter } from './retry.js';
 
 export interface HttpResponse {
   readonly status: number;
@@ -32,9 +33,35 @@ export class HttpError extends Error {
   }
 }
 
+/** An answer whose status the caller did not want, with what a retry decision needs. */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly response: HttpResponse,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return this.response.status;
+  }
+
+  /** The server's Retry-After, in ms from now. */
+  get retryAfterMs(): number | undefined {
+    return parseRetryAfter(this.response.headers['retry-after'], Date.now());
+  }
+}
+
+/** Statuses that can succeed on a later attempt. */
+export function isTransientStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
 export interface HttpAgents {
   readonly httpAgent?: http.Agent;
   readonly httpsAgent?: https.Agent;
+  /** The proxy these agents go through, without user name or password, for messages. */
+  readonly proxy?: string;
 }
 
 export interface ProxySettings {
@@ -47,10 +74,44 @@ export function proxyFrom(input: ProxySettings, runner: { readonly url: string |
   return { proxy: input.proxy ?? runner.url, noProxy: input.noProxy ?? runner.noProxy };
 }
 
-/** Node's own proxy support in http.Agent (proxyEnv) arrived in 24.5 and 22.21. */
+/** The one statement of which Node.js versions can use a proxy (README and messages quote it). */
+export const PROXY_NODE_VERSIONS = 'Node.js 24.5 or later (or 22.21 or a later 22.x)';
+
+/** Node's own proxy support in http.Agent (proxyEnv) arrived in 24.5.0 and was backported to 22.21.0; 23.x, out of support since June 2025, never got it. */
 export function nodeSupportsAgentProxy(version: string): boolean {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major > 24 || (major === 24 && minor >= 5) || (major === 22 && minor >= 21) || major === 23;
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  return major > 24 || (major === 24 && minor >= 5) || (major === 22 && minor >= 21);
+}
+
+/** A proxy URL for messages: never its user name or password. */
+export function describeProxy(proxy: string): string {
+  try {
+    const url = new URL(proxy);
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/$/, '');
+  } catch {
+    return '(unparsable proxy URL)';
+  }
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT']);
+
+/** When a request could not get through because the proxy itself is unreachable, say so, naming it. */
+export function proxyProblem(error: unknown, proxy: string | undefined): string | undefined {
+  if (!proxy) return undefined;
+  const e = error as { code?: string; address?: string; port?: number; hostname?: string };
+  if (!e || !e.code || !CONNECT_ERRORS.has(e.code)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(proxy);
+  } catch {
+    return undefined;
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const atProxy = (e.port === undefined || e.port === port) && (e.address === host || e.hostname === host || e.port === port);
+  return atProxy ? `could not reach the proxy ${describeProxy(proxy)} (${e.code}); check http-proxy / HTTPS_PROXY and that the proxy is running` : undefined;
 }
 
 /** Agents that tunnel through the proxy; Node ≥ 22.21/24.5 implements this natively (proxyEnv). */
@@ -60,7 +121,7 @@ export function proxyAgents(settings: ProxySettings, nodeVersion: string): HttpA
     // Older Node would silently ignore the option and go direct, around the proxy.
     throw new KeylessError(
       'invalid-input',
-      `A proxy is configured (input http-proxy or HTTPS_PROXY / HTTP_PROXY), and this Node.js ${nodeVersion} cannot use one; the action needs Node ≥ 24.5 for proxies (runs.using node24 on an up-to-date runner has it).`,
+      `A proxy is configured (input http-proxy or HTTPS_PROXY / HTTP_PROXY), and this Node.js ${nodeVersion} cannot use one; proxies need ${PROXY_NODE_VERSIONS} (runs.using node24 on runner v2.328.0 or later has it).`,
     );
   }
   const proxyEnv = {
@@ -70,7 +131,7 @@ export function proxyAgents(settings: ProxySettings, nodeVersion: string): HttpA
   };
   // proxyEnv is newer than @types/node 20; older Node ignores it.
   const options = { keepAlive: true, proxyEnv } as http.AgentOptions;
-  return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options as https.AgentOptions) };
+  return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options as https.AgentOptions), proxy: settings.proxy };
 }
 
 export function httpGet(
@@ -88,7 +149,7 @@ export function httpGet(
     }, request.timeoutMs);
     req.on('error', (error) => {
       clearTimeout(timer);
-      reject(error instanceof HttpError ? error : new HttpError(describeNetworkError(error), 'network', { cause: error }));
+      reject(error instanceof HttpError ? error : new HttpError(proxyProblem(error, agents.proxy) ?? describeNetworkError(error), 'network', { cause: error }));
     });
     req.on('response', (response) => {
       const chunks: Buffer[] = [];

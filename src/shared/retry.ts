@@ -1,4 +1,7 @@
-/** Retry with exponential backoff and full jitter, bounded by attempts and by a deadline. */
+/**
+ * Retry with capped exponential backoff and full jitter, bounded by attempts and by a deadline,
+ * honouring a server's Retry-After. Only errors the caller classifies as transient are retried.
+ */
 
 export interface RetryPolicy {
   readonly maxAttempts: number;
@@ -8,11 +11,20 @@ export interface RetryPolicy {
   readonly deadline: number;
 }
 
+/**
+ * Defaults: 12 attempts (as configure-aws-credentials), 200 ms doubling to at most 3 s. Full
+ * jitter averages half the ceiling, so all 12 attempts fit in about 13 s, well inside the
+ * default action-timeout-s, and a wide matrix build spreads out instead of retrying in step.
+ */
+export const DEFAULT_BACKOFF = { baseDelayMs: 200, maxDelayMs: 3000 } as const;
+
 export interface RetryHooks {
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   readonly onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
+  /** How long the server asked us to wait (its Retry-After), if it did. */
+  readonly retryAfterMs?: (error: unknown) => number | undefined;
 }
 
 /** Full jitter: uniform in [0, min(cap, base · 2^(attempt-1))). Spreads a thundering matrix build. */
@@ -21,11 +33,22 @@ export function backoffDelayMs(attempt: number, policy: Pick<RetryPolicy, 'baseD
   return Math.floor(random() * ceiling);
 }
 
+/** A Retry-After header value (seconds, or an HTTP date) in ms from `nowMs`; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
 export class RetriesExhausted extends Error {
   constructor(
     readonly attempts: number,
     readonly lastError: unknown,
     readonly stoppedByDeadline: boolean,
+    /** The server's Retry-After that the deadline did not leave room for, in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(`gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}`, { cause: lastError });
   }
@@ -53,8 +76,9 @@ export async function withRetry<T>(
     } catch (error) {
       if (!isRetryable(error)) throw error;
       if (attempt >= policy.maxAttempts) throw new RetriesExhausted(attempt, error, false);
-      const delayMs = backoffDelayMs(attempt, policy, random);
-      if (now() + delayMs >= policy.deadline) throw new RetriesExhausted(attempt, error, true);
+      const retryAfterMs = hooks.retryAfterMs?.(error);
+      const delayMs = Math.max(backoffDelayMs(attempt, policy, random), retryAfterMs ?? 0);
+      if (now() + delayMs >= policy.deadline) throw new RetriesExhausted(attempt, error, true, retryAfterMs);
       hooks.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs);
     }

@@ -5,7 +5,7 @@
  */
 import type { JSONWebKeySet } from 'jose';
 import { KeylessError, show } from '../shared/errors.js';
-import { HttpError, httpGet, type HttpAgents } from '../shared/http.js';
+import { HttpError, httpGet, HttpStatusError, isTransientStatus, type HttpAgents } from '../shared/http.js';
 import { RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import { checkServiceUrl } from '../inputs/input-reader.js';
 
@@ -38,12 +38,15 @@ async function getJson(url: string, what: string, source: KeySource): Promise<Js
     const response = await withRetry(
       async () => {
         const answer = await httpGet({ url, timeoutMs: source.timeoutMs, maxBytes: 256_000 }, source.agents);
-        if (answer.status >= 500 || answer.status === 429) throw new HttpError(`HTTP ${answer.status}`, 'network');
+        if (isTransientStatus(answer.status)) throw new HttpStatusError(answer, `HTTP ${answer.status}`);
         return answer;
       },
-      (error) => error instanceof HttpError && error.kind !== 'too-large',
+      (error) => (error instanceof HttpError && error.kind !== 'too-large') || error instanceof HttpStatusError,
       source.retry,
-      { onRetry: ({ attempt, delayMs, error }) => source.onRetry?.(`OIDC ${what} request attempt ${attempt} failed (${url}: ${(error as Error).message}); retrying in ${delayMs} ms`) },
+      {
+        onRetry: ({ attempt, delayMs, error }) => source.onRetry?.(`OIDC ${what} request attempt ${attempt} failed (${url}: ${(error as Error).message}); retrying in ${delayMs} ms`),
+        retryAfterMs: (error) => (error instanceof HttpStatusError ? error.retryAfterMs : undefined),
+      },
     );
     if (response.status !== 200) throw issuerError(`${what} ${url} answered HTTP ${response.status}`);
     try {

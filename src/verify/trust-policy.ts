@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { inputProblem, KeylessError } from '../shared/errors.js';
 import type { Claims } from './token.js';
 import type { RoleArn } from '../inputs/settings.js';
-import type { Logger } from '../action/runner.js';
+import type { Logger } from '../shared/ports.js';
 
 export interface LoadedTrustPolicy {
   readonly file: string;

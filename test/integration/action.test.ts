@@ -11,12 +11,15 @@ import { handledSecrets, ROLE_ARN, startFakes, type Fakes } from '../helpers/fak
 import { existsSync } from 'node:fs';
 
 let fakes: Fakes;
+/** Connections on both loopback listeners before each test: a test that promises no request compares. */
+let connectionsBefore = 0;
 beforeAll(async () => {
   expect(existsSync(ACTION_ENTRY), 'dist/index.js is missing: run npm run build').toBe(true);
   fakes = await startFakes();
 });
 afterAll(() => fakes.close());
 beforeEach(() => {
+  connectionsBefore = fakes.issuer.connections + fakes.sts.connections;
   fakes.sts.calls.length = 0;
   fakes.sts.issued.clear();
   fakes.sts.script();
@@ -130,9 +133,13 @@ describe('inputs that change what is exported', () => {
     expect(fakes.actionIssuerRequests()).not.toContain('/_apis/token');
   });
 
-  it('allowed-account-ids refuses another account before exporting anything', async () => {
+  it('allowed-account-ids refuses a role in another account before any request', async () => {
     const result = await run({ 'allowed-account-ids': '111111111111, 222222222222' });
-    expectFailure(result, /The assumed role is in account 123456789012, which is not in allowed-account-ids; nothing was exported/);
+    expectFailure(
+      result,
+      /Invalid input: input "role-to-assume" \(given "arn:aws:iam::123456789012:role\/deploy"\): expected a role in an account that allowed-account-ids lists \(111111111111, 222222222222\); this role is in account 123456789012/,
+    );
+    expect(fakes.issuer.connections + fakes.sts.connections - connectionsBefore).toBe(0);
   });
 
   it('require-claims: a rule that holds lets the run through', async () => {
@@ -256,7 +263,7 @@ describe('STS failures', () => {
     const result = await run();
     expect(result.exitCode, result.stdout).toBe(0);
     expect(fakes.sts.calls).toHaveLength(3);
-    expect(result.stdout).toMatch(/STS attempt 1 of 3 failed \(HTTP 400 Throttling: Rate exceeded\); retrying in \d+ ms/);
+    expect(result.stdout).toMatch(/STS attempt 1 of 12 failed \(HTTP 400 Throttling: Rate exceeded\); retrying in \d+ ms/);
     expectNoLeaks(result);
   });
 
@@ -306,8 +313,9 @@ describe('STS failures', () => {
   it('GITHUB_ENV not writable: nothing half-exported', async () => {
     const result = await runAction({ inputs: fakes.inputs, env: fakes.env, unwritableEnvFile: true });
     expect(result.exitCode).toBe(1);
-    expect(result.errors.join('\n')).toMatch(/Could not write the runner's environment or output file: .*nothing was exported/);
-    expect(result.errors.join('\n')).toMatch(/EISDIR/);
+    expect(result.errors.join('\n')).toMatch(/Could not write the runner's environment or output file GITHUB_ENV \(\/.*\/env\): EISDIR.*; nothing was requested or exported/);
+    // Found before any request: no session was issued only to be thrown away.
+    expect(fakes.issuer.connections + fakes.sts.connections - connectionsBefore).toBe(0);
     expect(result.rawOutputFile).toBe('');
     expectNoLeaks(result);
   });

@@ -42,7 +42,7 @@ describe('load', () => {
     const runs = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         runAction({
-          inputs: { ...fakes.inputs, 'retry-max-attempts': '10', 'role-session-name': `matrix-${i}` },
+          inputs: { ...fakes.inputs, 'role-session-name': `matrix-${i}` },
           env: fakes.env,
           killAfterMs: 90_000,
         }),

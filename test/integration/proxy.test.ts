@@ -65,7 +65,7 @@ describe.each(nodeBinaries())('http-proxy on $label', ({ path, label }) => {
     proxied.length = 0;
     const result = await runAction({ node: path, inputs: { ...fakes.inputs, 'http-proxy': proxyUrl }, env: fakes.env });
     expect(result.exitCode).toBe(1);
-    expect(result.errors.join('\n')).toMatch(/cannot use one; the action needs Node ≥ 24\.5 for proxies/);
+    expect(result.errors.join('\n')).toMatch(/cannot use one; proxies need Node\.js 24\.5 or later \(or 22\.21 or a later 22\.x\)/);
     expect(proxied).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ describe('proxy settings', () => {
     ['20.20.2', false],
     ['22.20.0', false],
     ['22.21.0', true],
-    ['23.1.0', true],
+    // Checked with node@23.11.1 from npm: it ignores proxyEnv and goes direct.
+    ['23.1.0', false],
+    ['23.11.1', false],
     ['24.4.1', false],
     ['24.5.0', true],
     ['24.9.0', true],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, RetriesExhausted, withRetry } from '../../src/shared/retry.js';
+import { backoffDelayMs, parseRetryAfter, RetriesExhausted, withRetry } from '../../src/shared/retry.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, deadline: Number.POSITIVE_INFINITY };
 
@@ -98,5 +98,50 @@ describe('withRetry', () => {
       { ...noSleep, onRetry: ({ attempt, delayMs }) => seen.push(attempt, delayMs) },
     );
     expect(seen).toEqual([1, 50, 2, 100]);
+  });
+});
+
+describe('Retry-After', () => {
+  const now = Date.parse('2026-12-01T12:00:00Z');
+  it.each<[string | undefined, number | undefined]>([
+    ['3', 3000],
+    [' 0 ', 0],
+    ['Tue, 01 Dec 2026 12:00:10 GMT', 10_000],
+    ['Tue, 01 Dec 2026 11:59:00 GMT', 0],
+    ['soon', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('%j → %j ms', (value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+
+  it('waits at least what the server asked, even when the backoff is shorter', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    await withRetry(
+      async () => {
+        if (++calls < 2) throw new Error('429');
+        return 'ok';
+      },
+      () => true,
+      { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10, deadline: Number.POSITIVE_INFINITY },
+      { sleep: async (ms) => void waits.push(ms), random: () => 0.5, retryAfterMs: () => 3000 },
+    );
+    expect(waits).toEqual([3000]);
+  });
+
+  it('gives up at once when the wait asked for would pass the deadline, keeping the ask', async () => {
+    const error = await withRetry(
+      async () => {
+        throw new Error('429');
+      },
+      () => true,
+      { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 10, deadline: 1000 + 2000 },
+      { sleep: async () => undefined, now: () => 1000, random: () => 0.5, retryAfterMs: () => 60_000 },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhausted);
+    expect((error as RetriesExhausted).stoppedByDeadline).toBe(true);
+    expect((error as RetriesExhausted).retryAfterMs).toBe(60_000);
+    expect((error as RetriesExhausted).attempts).toBe(1);
   });
 });

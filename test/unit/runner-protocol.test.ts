@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runnerIO } from '../../src/action/runner.js';
+import { checkRunnerFiles, runnerIO } from '../../src/action/runner.js';
 import { commandValues, parseFileCommands, secretLeaks } from '../helpers/runner.js';
 
 const saved = new Map<string, string | undefined>();
@@ -104,7 +104,7 @@ describe('file commands', () => {
     const files = runnerFiles();
     writeFileSync(files.env, 'EARLIER=1\n');
     const io = runnerIO(files);
-    io.checkWritable();
+    checkRunnerFiles(files);
     io.exportVariable('AWS_REGION', 'us-east-1');
     io.setOutput('aws-account-id', '123456789012');
     expect(parseFileCommands(readFileSync(files.env, 'utf8'))).toEqual({ EARLIER: '1', AWS_REGION: 'us-east-1' });
@@ -113,8 +113,8 @@ describe('file commands', () => {
     expect(readFileSync(files.output, 'utf8')).toMatch(/^aws-account-id<<(ghadelimiter_[0-9a-f-]{36})\n123456789012\n\1\n$/);
   });
 
-  it('checkWritable fails when GITHUB_ENV is missing', () => {
-    expect(() => runnerIO({}).checkWritable()).toThrow(/GITHUB_ENV is not set/);
+  it('checkRunnerFiles fails when GITHUB_ENV is missing, naming it', () => {
+    expect(() => checkRunnerFiles({})).toThrow(/GITHUB_ENV: it is not set/);
   });
 
   it('reads inputs with hyphens kept, upper-cased and trimmed', () => {

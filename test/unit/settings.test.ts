@@ -33,7 +33,7 @@ describe('parseSettings: defaults', () => {
       outputEnvCredentials: true,
       outputCredentials: false,
       maskAccountId: false,
-      retryMaxAttempts: 3,
+      retryMaxAttempts: 12,
       actionTimeoutMs: 40_000,
       oidcIssuer: 'https://token.actions.githubusercontent.com',
       jobSummary: true,
