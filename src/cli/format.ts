@@ -1,6 +1,7 @@
 /** Pure formatting of the CLI's reports and JSON documents. */
-import type { LintFinding, TrustDecision, TrustPolicyDocument } from '../trust/index.js';
+import type { LintFinding, MissingClaim, TrustDecision, TrustPolicyDocument } from '../trust/index.js';
 import { formatDecision } from '../trust/index.js';
+import { compactPaths, groupFindings } from './group-findings.js';
 
 export const UNVERIFIED_TOKEN_NOTICE = 'the token was only decoded to read its claims; its signature was NOT verified';
 
@@ -13,22 +14,26 @@ export function countFindings(findings: readonly LintFinding[]): { errors: numbe
   return { errors, warnings: findings.length - errors };
 }
 
-/** The human lint report. */
+/** The human lint report: findings alike are grouped (see group-findings.ts). */
 export function formatLintReport(file: string, findings: readonly LintFinding[]): string {
   const { errors, warnings } = countFindings(findings);
   if (findings.length === 0) return `${file}: no findings\n`;
   const lines = [`${file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`];
-  const width = Math.max(...findings.map((f) => f.ruleId.length));
-  for (const f of findings) {
-    lines.push(`  ${f.severity.padEnd(7)} ${f.ruleId.padEnd(width)}  ${f.path}`);
-    lines.push(`          ${f.message}`);
+  const groups = groupFindings(findings);
+  const width = Math.max(...groups.map((g) => g.ruleId.length));
+  for (const g of groups) {
+    lines.push(`  ${g.severity.padEnd(7)} ${g.ruleId.padEnd(width)}  ${g.count > 1 ? `×${g.count}  ` : ''}${compactPaths(g.paths)}`);
+    lines.push(`          ${g.message}`);
+  }
+  if (groups.length < findings.length) {
+    lines.push('×N: N findings of one rule whose messages differ only in quoted values, shown once with every path; --json lists each.');
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** The `--json` lint document. */
-export function lintJson(file: string, findings: readonly LintFinding[]): string {
-  return `${JSON.stringify({ file, ...countFindings(findings), findings }, null, 2)}\n`;
+/** The `--json` lint document: every finding, and the same grouped as the text report groups them. */
+export function lintJson(file: string, findings: readonly LintFinding[], extra: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ file, ...countFindings(findings), ...extra, findings, groups: groupFindings(findings) }, null, 2)}\n`;
 }
 
 export interface EvaluateInputs {
@@ -42,14 +47,27 @@ export function formatEvaluateReport(decision: TrustDecision): string {
   return `${formatDecision(decision)}\n`;
 }
 
-/** The `--json` evaluate document: the decision, plus where it came from. */
-export function evaluateJson(decision: TrustDecision, inputs: EvaluateInputs): string {
+/**
+ * The note after an evaluation whose claims lack some the policy looks at (`source` names the
+ * flag and file): conditions on them fail, so the deny may say more about the input than the policy.
+ */
+export function formatMissingClaims(missing: readonly MissingClaim[], source: string): string {
+  const list = missing.map((m) => `${m.claim} (${m.keys.map((k) => JSON.stringify(k)).join(', ')})`).join(', ');
+  return (
+    `note: the policy looks at ${plural(missing.length, 'claim')} that ${source} does not have: ${list}. ` +
+    'A condition on an absent claim fails (unless it is an ...IfExists or Null condition). ' +
+    'Give the token\'s claims in full: --token FILE.jwt, or its decoded payload with --claims FILE.json.\n'
+  );
+}
+
+/** The `--json` evaluate document: the decision, where it came from, and the claims the policy looks at that were missing. */
+export function evaluateJson(decision: TrustDecision, inputs: EvaluateInputs, missingClaims: readonly MissingClaim[] = []): string {
   const input = {
     policy: inputs.policy,
     ...(inputs.claims !== undefined ? { claims: inputs.claims } : {}),
     ...(inputs.token !== undefined ? { token: inputs.token, tokenSignatureVerified: false, notice: UNVERIFIED_TOKEN_NOTICE } : {}),
   };
-  return `${JSON.stringify({ ...decision, input }, null, 2)}\n`;
+  return `${JSON.stringify({ ...decision, input, missingClaims }, null, 2)}\n`;
 }
 
 /** Notes about a generated policy (placeholders to replace, forms chosen). */

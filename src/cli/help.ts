@@ -7,10 +7,11 @@ This CLI works on IAM role trust policies for GitHub Actions OIDC.
 
 Usage:
   keyless trust-policy evaluate --policy FILE (--claims FILE.json | --token FILE.jwt) [--json]
-  keyless trust-policy lint --policy FILE [--audience A] [--json]
+  keyless trust-policy lint --policy FILE [--audience A] [--max-size N] [--json]
   keyless trust-policy generate --repository OWNER/REPO [--environment E]... [--branch B]... [--tag T]... [--json]
   keyless --version
   keyless --help
+  keyless help COMMAND    (e.g. keyless help trust-policy lint)
 
 Commands:
   trust-policy evaluate   allow or deny, as STS would for sts:AssumeRoleWithWebIdentity, and why
@@ -18,7 +19,7 @@ Commands:
   trust-policy generate   write the least-privilege trust policy for exactly the given runs
 
 ${EXIT_CODES_HELP}
-Run "keyless trust-policy COMMAND --help" for a command's options.
+Run "keyless trust-policy COMMAND --help" (or "keyless help trust-policy COMMAND") for a command's options.
 `;
 
 export const TRUST_POLICY_HELP = `Usage: keyless trust-policy COMMAND [options]
@@ -29,7 +30,7 @@ Commands:
   generate   generate the least-privilege trust policy for given environments/branches/tags
 
 ${EXIT_CODES_HELP}
-Run "keyless trust-policy COMMAND --help" for a command's options.
+Run "keyless trust-policy COMMAND --help" (or "keyless trust-policy help COMMAND") for a command's options.
 `;
 
 export const EVALUATE_HELP = `Usage: keyless trust-policy evaluate --policy FILE (--claims FILE.json | --token FILE.jwt) [options]
@@ -46,9 +47,11 @@ Options:
                      its signature is NOT verified (the action verifies tokens; this is an offline check)
   --issuer URL       the issuer to evaluate for (default: the token's "iss" claim)
   --action NAME      default sts:AssumeRoleWithWebIdentity
-  --json             print one JSON document (the decision) instead of the report
+  --json             print one JSON document (the decision, and missingClaims) instead of the report
   -h, --help         show this help
 
+When the claims lack some that the policy's conditions look at (an empty or partial claims file),
+a note on stderr names them: conditions on absent claims fail, so such a deny says little.
 Exit codes: 0 allowed, 3 denied, 2 bad usage or bad input.
 `;
 
@@ -58,15 +61,28 @@ Checks a role trust policy for GitHub Actions OIDC. Each finding has a stable ru
 (error or warning), a message and the JSON path it points at.
 
 Errors:   no-sub-condition, sub-wildcard-owner, sub-wildcard-repository, never-matches,
-          principal-not-github, invalid-policy
+          principal-not-github, invalid-policy, policy-too-large
 Warnings: aud-missing, aud-mismatch, for-all-values-in-allow, pull-request-with-protected,
-          name-only-sub, custom-subject, unknown-condition-key, unresolved-placeholder
+          name-only-sub, custom-subject, unknown-condition-key, unresolved-placeholder,
+          policy-near-size-limit
+
+Size: IAM counts a trust policy without whitespace against the account's "Role trust policy
+length" quota: 2,048 characters unless raised through Service Quotas (up to 4,096 is approved
+automatically). Over it, CreateRole and UpdateAssumeRolePolicy fail with "LimitExceeded: Cannot
+exceed quota for ACLSizePerRole". policy-too-large is an error over the quota; without
+--max-size, over 2,048 the message says that only a raised quota takes it. policy-near-size-limit
+warns from 90 % of the quota.
+
+Findings alike (one rule, messages differing only in quoted values) are printed once, with their
+count (×N) and every path; --json lists each finding, and the same groups under "groups".
 
 Options:
   --policy FILE      the trust policy (document, AssumeRolePolicyDocument wrapper, or get-role output)
   --audience A       the audience the action requests (default sts.amazonaws.com)
   --issuer URL       the expected issuer (default: any GitHub issuer)
-  --json             print one JSON document {file, errors, warnings, findings} instead of the report
+  --max-size N       the account's "Role trust policy length" quota, if raised (2048-8192;
+                     default 2048)
+  --json             print one JSON document {file, errors, warnings, size, findings, groups}
   -h, --help         show this help
 
 Exit codes: 0 no error-level findings, 3 error-level findings, 2 bad usage or bad input.

@@ -1,5 +1,6 @@
 /** Decoding the CLI's input files. Pure: callers pass file contents in. */
 import { decodeJwt } from 'jose';
+import { DEFAULT_TRUST_POLICY_QUOTA, MAX_STATED_TRUST_POLICY_QUOTA } from '../trust/index.js';
 
 /** Bad input or bad usage: exit code 2, message on stderr. */
 export class CliError extends Error {
@@ -143,6 +144,17 @@ function failEmpty(flag: string, file: string): never {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `--max-size N`: the account's "Role trust policy length" quota, which IAM's own limits bound. */
+export function parseMaxSize(value: string): number {
+  const quota = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!(quota >= DEFAULT_TRUST_POLICY_QUOTA && quota <= MAX_STATED_TRUST_POLICY_QUOTA)) {
+    throw new CliError(
+      `--max-size ${JSON.stringify(value)}: expected the account's "Role trust policy length" quota in characters, a whole number from ${DEFAULT_TRUST_POLICY_QUOTA} (IAM's default) to ${MAX_STATED_TRUST_POLICY_QUOTA}`,
+    );
+  }
+  return quota;
 }
 
 /** Claims from `--claims`: a bare claims object, or a decoded token `{header, payload}`. */

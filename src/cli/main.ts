@@ -1,13 +1,16 @@
 /** The `keyless` CLI: parse arguments, call the trust-policy engine, print. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
+  DEFAULT_TRUST_POLICY_QUOTA,
   evaluateTrustPolicy,
   GenerateError,
   generatedSubjects,
   generateTrustPolicy,
   hasLintErrors,
   lintTrustPolicy,
+  missingClaims,
   parseTrustPolicy,
+  trustPolicySize,
   TrustPolicyError,
   type GenerateOptions,
 } from '../trust/index.js';
@@ -16,13 +19,14 @@ import {
   formatEvaluateReport,
   formatGeneratedPolicy,
   formatLintReport,
+  formatMissingClaims,
   generateJson,
   generateNotes,
   lintJson,
   UNVERIFIED_TOKEN_NOTICE,
 } from './format.js';
 import { EVALUATE_HELP, GENERATE_HELP, LINT_HELP, MAIN_HELP, TRUST_POLICY_HELP } from './help.js';
-import { claimsFromJson, claimsFromToken, CliError, parseJsonInput } from './inputs.js';
+import { claimsFromJson, claimsFromToken, CliError, parseJsonInput, parseMaxSize } from './inputs.js';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -50,7 +54,12 @@ function parse<T extends Options>(args: string[], options: T, command: string) {
       throw new CliError(`unknown flag ${flag ?? e.message} for "keyless ${command}"; run "keyless ${command} --help"`);
     }
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new CliError(`${flag ?? 'a flag'} ${/argument missing/.test(e.message) ? 'needs a value' : 'does not take a value'} ("keyless ${command} --help")`);
+      const problem = /argument missing/.test(e.message)
+        ? 'needs a value'
+        : /ambiguous/.test(e.message)
+          ? `needs a value; write one that starts with "-" as ${flag}=VALUE`
+          : 'does not take a value';
+      throw new CliError(`${flag ?? 'a flag'} ${problem} ("keyless ${command} --help")`);
     }
     if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       const arg = /'([^']+)'/.exec(e.message)?.[1];
@@ -131,18 +140,25 @@ function evaluateCommand(args: string[], io: CliIo): number {
     ...(issuer !== undefined ? { issuer } : {}),
     ...(v.action !== undefined ? { action: v.action as string } : {}),
   });
+  const missing = missingClaims(policy, claims, issuer);
   if (v.json) {
-    io.stdout(evaluateJson(decision, { policy: policyFile, ...(claimsFile !== undefined ? { claims: claimsFile } : {}), ...(tokenFile !== undefined ? { token: tokenFile } : {}) }));
+    const inputs = { policy: policyFile, ...(claimsFile !== undefined ? { claims: claimsFile } : {}), ...(tokenFile !== undefined ? { token: tokenFile } : {}) };
+    io.stdout(evaluateJson(decision, inputs, missing));
   } else {
     if (tokenFile !== undefined) io.stderr(`note: ${UNVERIFIED_TOKEN_NOTICE}\n`);
     io.stdout(formatEvaluateReport(decision));
+    if (missing.length > 0) io.stderr(formatMissingClaims(missing, tokenFile !== undefined ? `--token ${JSON.stringify(tokenFile)}` : `--claims ${JSON.stringify(claimsFile)}`));
   }
   return decision.allowed ? EXIT_OK : EXIT_FAILED;
 }
 
 function lintCommand(args: string[], io: CliIo): number {
   const command = 'trust-policy lint';
-  const v = parse(args, { policy: { type: 'string' }, audience: { type: 'string' }, issuer: { type: 'string' }, json: { type: 'boolean' } }, command);
+  const v = parse(
+    args,
+    { policy: { type: 'string' }, audience: { type: 'string' }, issuer: { type: 'string' }, 'max-size': { type: 'string' }, json: { type: 'boolean' } },
+    command,
+  );
   if (v.help) {
     io.stdout(LINT_HELP);
     return EXIT_OK;
@@ -154,9 +170,15 @@ function lintCommand(args: string[], io: CliIo): number {
   if (issuer !== undefined && !/^https?:\/\/[^/\s]+/.test(issuer)) {
     throw new CliError(`--issuer ${JSON.stringify(issuer)} is not a URL (e.g. https://token.actions.githubusercontent.com)`);
   }
+  const sizeQuota = v['max-size'] !== undefined ? parseMaxSize(v['max-size'] as string) : undefined;
   const policy = loadPolicy(io, file);
-  const findings = lintTrustPolicy(policy, { ...(audience !== undefined ? { audience } : {}), ...(issuer !== undefined ? { issuer } : {}) });
-  io.stdout(v.json ? lintJson(file, findings) : formatLintReport(file, findings));
+  const findings = lintTrustPolicy(policy, {
+    ...(audience !== undefined ? { audience } : {}),
+    ...(issuer !== undefined ? { issuer } : {}),
+    ...(sizeQuota !== undefined ? { sizeQuota } : {}),
+  });
+  const size = { characters: trustPolicySize(parseTrustPolicy(policy).document), quota: sizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA, quotaStated: sizeQuota !== undefined };
+  io.stdout(v.json ? lintJson(file, findings, { size }) : formatLintReport(file, findings));
   return hasLintErrors(findings) ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -236,6 +258,8 @@ function generateCommand(args: string[], io: CliIo): number {
 
 function trustPolicyCommand(args: string[], io: CliIo): number {
   const [sub, ...rest] = args;
+  // `keyless trust-policy help lint` is `keyless trust-policy lint --help`.
+  if (sub === 'help' && rest.length > 0) return trustPolicyCommand([...rest, '--help'], io);
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
     if (sub === undefined) {
       io.stderr(TRUST_POLICY_HELP);
@@ -264,6 +288,8 @@ export function run(argv: readonly string[], io: CliIo): number {
       io.stderr(MAIN_HELP);
       return EXIT_USAGE;
     }
+    // `keyless help trust-policy lint` is `keyless trust-policy lint --help`.
+    if (command === 'help' && rest.length > 0) return run([...rest, '--help'], io);
     if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout(MAIN_HELP);
       return EXIT_OK;

@@ -17,6 +17,7 @@ import {
   type ValueView,
 } from './subject.js';
 import { compileStringLike, literalUnits, matchesStringLike, matchUnits } from './wildcard.js';
+import { sizeFindings } from './size.js';
 
 export type LintSeverity = 'error' | 'warning';
 
@@ -34,6 +35,8 @@ export interface LintOptions {
   readonly audience?: string;
   /** The expected issuer; default: any GitHub issuer (github.com, an enterprise slug, GHES). */
   readonly issuer?: string;
+  /** The account's "Role trust policy length" quota; default IAM's 2,048 (see size.ts). */
+  readonly sizeQuota?: number;
 }
 
 /** The rules, with their severity and what they catch. */
@@ -52,6 +55,8 @@ export const LINT_RULES = {
   'custom-subject': { severity: 'warning', summary: 'a sub that only matches a customised subject template (it does not start with `repo:`)' },
   'unknown-condition-key': { severity: 'warning', summary: 'a condition key STS never provides, under an operator that then always holds (no effect)' },
   'unresolved-placeholder': { severity: 'warning', summary: 'an unrendered template placeholder (`${var.x}`, `<ACCOUNT_ID>`, `$VAR`): lint the rendered policy' },
+  'policy-too-large': { severity: 'error', summary: 'longer than the role trust policy quota (2,048 characters without whitespace unless raised; 4,096 at most): IAM refuses it with LimitExceeded' },
+  'policy-near-size-limit': { severity: 'warning', summary: 'at 90 % or more of the role trust policy quota: the next subjects may not fit' },
 } as const satisfies Record<string, { severity: LintSeverity; summary: string }>;
 
 export type LintRuleId = keyof typeof LINT_RULES;
@@ -362,6 +367,7 @@ export function lintTrustPolicy(policy: unknown, options: LintOptions = {}): Lin
     lintAllowStatement(s, options, out, subs);
   }
   lintPolicySubjects(subs, out);
+  for (const finding of sizeFindings(parsed.document, options.sizeQuota)) out.add(finding.ruleId, parsed.root, finding.message);
   return out.list;
 }
 
