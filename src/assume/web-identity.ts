@@ -52,7 +52,7 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   const fileToken = settings.webIdentityTokenFile ? await readTokenFile(settings.webIdentityTokenFile) : undefined;
   if (fileToken) hooks.setSecret(fileToken);
   else runnerTokenEndpoint(context);
-  const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, settings.audience, hooks) : undefined;
+  const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, { audience: settings.audience, issuer: settings.oidcIssuer }, hooks) : undefined;
 
   // The token and the issuer's keys do not depend on each other: fetch both at once.
   const tokenPromise = (async () => {
