@@ -64,7 +64,7 @@ export async function assumeChained(settings: Settings, context: RunContext, dea
     PolicyArns: settings.managedSessionPolicies.length > 0 ? settings.managedSessionPolicies.map((arn) => ({ arn })) : undefined,
   });
   try {
-    const { output, attempts } = await sendWithRetry(() => client.send(command, { abortSignal: AbortSignal.timeout(settings.requestTimeoutMs) }), {
+    const { output, attempts } = await sendWithRetry((timeoutMs) => client.send(command, { abortSignal: AbortSignal.timeout(timeoutMs) }), {
       operation: 'STS AssumeRole',
       requestTimeoutMs: settings.requestTimeoutMs,
       retry,

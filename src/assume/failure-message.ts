@@ -24,7 +24,9 @@ export function stsFailureMessage(failure: StsFailure, context: FailureContext):
     case 'timeout':
       return new KeylessError(
         'sts-timeout',
-        `${what} got no answer: ${attempts}, each with a ${context.requestTimeoutMs / 1000} s timeout${failure.stoppedByDeadline ? ', until action-timeout-s' : ''}.`,
+        failure.stoppedByDeadline
+          ? `${what} got no answer before action-timeout-s ran out: ${attempts}, each with a timeout of up to ${context.requestTimeoutMs / 1000} s.`
+          : `${what} got no answer: ${attempts}, each with a ${context.requestTimeoutMs / 1000} s timeout.`,
         ['Check network access to STS (firewall, proxy: inputs http-proxy / no-proxy) and sts-endpoint / AWS_ENDPOINT_URL_STS.'],
       );
     case 'throttled':

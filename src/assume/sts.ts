@@ -3,7 +3,7 @@ import type { AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts
 import { KeylessError } from '../shared/errors.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
-import { parseRetryAfter, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
+import { attemptTimeoutMs, parseRetryAfter, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import { classifyStsError, facts, isRetryableStsError, type StsErrorFacts } from './sts-errors.js';
 
 export interface AssumedRole {
@@ -71,7 +71,7 @@ export async function assumeRoleWithWebIdentity(request: AssumeRequest): Promise
     PolicyArns: settings.managedSessionPolicies.length > 0 ? settings.managedSessionPolicies.map((arn) => ({ arn })) : undefined,
   });
   try {
-    const { output, attempts } = await sendWithRetry(() => client.send(command, { abortSignal: AbortSignal.timeout(settings.requestTimeoutMs) }), {
+    const { output, attempts } = await sendWithRetry((timeoutMs) => client.send(command, { abortSignal: AbortSignal.timeout(timeoutMs) }), {
       operation: 'STS',
       requestTimeoutMs: settings.requestTimeoutMs,
       retry: request.retry,
@@ -88,7 +88,8 @@ export async function assumeRoleWithWebIdentity(request: AssumeRequest): Promise
  * timeout; what cannot succeed later fails at once. Failures come out as StsFailure.
  */
 export async function sendWithRetry<T>(
-  send: () => Promise<T>,
+  /** One attempt, which must give up after the time it is given. */
+  send: (timeoutMs: number) => Promise<T>,
   options: { operation: string; requestTimeoutMs: number; retry: RetryPolicy; onRetry: (message: string) => void },
 ): Promise<{ output: T; attempts: number }> {
   let attempts = 0;
@@ -97,7 +98,7 @@ export async function sendWithRetry<T>(
       async (attempt) => {
         attempts = attempt;
         try {
-          return await send();
+          return await send(attemptTimeoutMs(options.requestTimeoutMs, options.retry.deadline));
         } catch (error) {
           // The SDK's socket timeouts do not bound a slow trickle of bytes; the caller's abort signal does.
           if ((error as { name?: string }).name === 'AbortError') {

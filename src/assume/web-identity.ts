@@ -36,8 +36,11 @@ export interface WebIdentityResult {
   readonly tokenAndKeysAt: number;
 }
 
+/** Stages stop retrying this long before action-timeout-s, so they end with their own, specific error. */
+const STAGE_MARGIN_MS = 1000;
+
 export function retryPolicy(settings: Settings, deadline: Deadline): RetryPolicy {
-  return { maxAttempts: settings.retryMaxAttempts, ...DEFAULT_BACKOFF, deadline: deadline.at };
+  return { maxAttempts: settings.retryMaxAttempts, ...DEFAULT_BACKOFF, deadline: deadline.at - STAGE_MARGIN_MS };
 }
 
 export function agentsFor(settings: Settings, context: RunContext): HttpAgents {

@@ -145,7 +145,7 @@ export function httpGet(
   return new Promise((resolve, reject) => {
     const req = client.request(url, { method: 'GET', headers: { accept: 'application/json', 'user-agent': 'keyless-action', ...request.headers }, agent });
     const timer = setTimeout(() => {
-      req.destroy(new HttpError(`no complete answer within ${request.timeoutMs / 1000} s`, 'timeout'));
+      req.destroy(new HttpError(`no complete answer within ${Math.round(request.timeoutMs / 100) / 10} s`, 'timeout'));
     }, request.timeoutMs);
     req.on('error', (error) => {
       clearTimeout(timer);

@@ -18,6 +18,14 @@ export interface RetryPolicy {
  */
 export const DEFAULT_BACKOFF = { baseDelayMs: 200, maxDelayMs: 3000 } as const;
 
+/** No attempt is started with less time than this before the deadline: it could not finish. */
+export const MIN_ATTEMPT_MS = 1000;
+
+/** One attempt's time limit: the request timeout, or what is left before the deadline if less. */
+export function attemptTimeoutMs(requestTimeoutMs: number, deadline: number, now = Date.now()): number {
+  return Math.max(MIN_ATTEMPT_MS, Math.min(requestTimeoutMs, deadline - now));
+}
+
 export interface RetryHooks {
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -78,7 +86,7 @@ export async function withRetry<T>(
       if (attempt >= policy.maxAttempts) throw new RetriesExhausted(attempt, error, false);
       const retryAfterMs = hooks.retryAfterMs?.(error);
       const delayMs = Math.max(backoffDelayMs(attempt, policy, random), retryAfterMs ?? 0);
-      if (now() + delayMs >= policy.deadline) throw new RetriesExhausted(attempt, error, true, retryAfterMs);
+      if (now() + delayMs + MIN_ATTEMPT_MS > policy.deadline) throw new RetriesExhausted(attempt, error, true, retryAfterMs);
       hooks.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs);
     }

@@ -15,7 +15,7 @@ export function missingPermissionError(run: RunContext['run']): KeylessError {
   ];
   if (run.headIsFork === true && FORK_RESTRICTED_EVENTS.has(run.eventName ?? '')) {
     details.push(
-      `This run is a pull request from a fork (event ${run.eventName}): GitHub never gives such runs an OIDC token (nor secrets), whatever the permissions say.`,
+      `This run is a pull request from a fork: GitHub never gives such runs an OIDC token (nor secrets) on ${run.eventName}, whatever the permissions say.`,
       'Deploy from the base repository (e.g. on push to a branch), or use a workflow_run / pull_request_target design that never runs untrusted code with credentials.',
     );
   } else if (run.headIsFork === true && run.eventName === 'pull_request_target') {

@@ -1,7 +1,7 @@
 /** The workflow's OIDC token from the runner's token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL). */
 import { KeylessError } from '../shared/errors.js';
 import { HttpError, httpGet, HttpStatusError, isTransientStatus, type HttpAgents, type HttpResponse } from '../shared/http.js';
-import { RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
+import { attemptTimeoutMs, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import type { RunContext } from '../inputs/context.js';
 import { missingPermissionError } from './permission.js';
 
@@ -50,7 +50,7 @@ export async function requestRunnerToken(context: RunContext, request: TokenRequ
     response = await withRetry(
       async () => {
         const answer = await httpGet(
-          { url: url.href, headers: { authorization: `Bearer ${bearer}` }, timeoutMs: request.timeoutMs, maxBytes: 64_000 },
+          { url: url.href, headers: { authorization: `Bearer ${bearer}` }, timeoutMs: attemptTimeoutMs(request.timeoutMs, request.retry.deadline), maxBytes: 64_000 },
           request.agents,
         );
         if (answer.status !== 200) throw new HttpStatusError(answer, `HTTP ${answer.status}: ${answer.body.slice(0, 300).replace(JWT_LIKE, '<redacted JWT>')}`);

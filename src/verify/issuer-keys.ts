@@ -6,7 +6,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { KeylessError, show } from '../shared/errors.js';
 import { HttpError, httpGet, HttpStatusError, isTransientStatus, type HttpAgents } from '../shared/http.js';
-import { RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
+import { attemptTimeoutMs, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import { checkServiceUrl } from '../inputs/input-reader.js';
 
 export interface KeySource {
@@ -37,7 +37,7 @@ async function getJson(url: string, what: string, source: KeySource): Promise<Js
   try {
     const response = await withRetry(
       async () => {
-        const answer = await httpGet({ url, timeoutMs: source.timeoutMs, maxBytes: 256_000 }, source.agents);
+        const answer = await httpGet({ url, timeoutMs: attemptTimeoutMs(source.timeoutMs, source.retry.deadline), maxBytes: 256_000 }, source.agents);
         if (isTransientStatus(answer.status)) throw new HttpStatusError(answer, `HTTP ${answer.status}`);
         return answer;
       },
@@ -58,7 +58,7 @@ async function getJson(url: string, what: string, source: KeySource): Promise<Js
   } catch (error) {
     if (error instanceof KeylessError) throw error;
     const last = error instanceof RetriesExhausted ? error.lastError : error;
-    const attempts = error instanceof RetriesExhausted ? ` (${error.attempts} attempt${error.attempts === 1 ? '' : 's'})` : '';
+    const attempts = error instanceof RetriesExhausted ? ` (${error.attempts} attempt${error.attempts === 1 ? '' : 's'}${error.stoppedByDeadline ? ', stopped by action-timeout-s' : ''})` : '';
     throw issuerError(`${what} ${url}: ${(last as Error).message}${attempts}`, last);
   }
 }

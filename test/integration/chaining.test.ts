@@ -160,7 +160,7 @@ describe('role-chaining', () => {
     fakes.sts.script({ kind: 'error', status: 400, code: 'Throttling', message: 'Rate exceeded' });
     const run = await chainedStep();
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/STS AssumeRole attempt 1 of 3 failed \(HTTP 400 Throttling: Rate exceeded\); retrying in \d+ ms/);
+    expect(run.stdout).toMatch(/STS AssumeRole attempt 1 of 12 failed \(HTTP 400 Throttling: Rate exceeded\); retrying in \d+ ms/);
     expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRole', 'AssumeRole']);
   });
 

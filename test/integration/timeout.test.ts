@@ -15,8 +15,9 @@ it('a silent STS ends in a clear timeout error, not a hang, with default setting
   expect(result.exitCode).toBe(1);
   expect(result.durationMs).toBeLessThan(45_000);
   expect(result.stdout).toMatch(
-    /::error::STS AssumeRoleWithWebIdentity for arn:aws:iam::123456789012:role\/deploy got no answer: 3 attempts, each with a 10 s timeout/,
+    // Retried until action-timeout-s (40 s): the last attempt gets what is left, and STS's own error wins the race.
+    /::error::STS AssumeRoleWithWebIdentity for arn:aws:iam::123456789012:role\/deploy got no answer before action-timeout-s ran out: [34] attempts, each with a timeout of up to 10 s/,
   );
-  expect(fakes.sts.calls).toHaveLength(3);
+  expect(fakes.sts.calls.length).toBeGreaterThanOrEqual(3);
   expect(result.env).toEqual({});
 }, 60_000);
