@@ -13,6 +13,10 @@ import type { ActionIO } from './runner.js';
 
 export function runPostStep(io: ActionIO, context: RunContext): void {
   try {
+    if (context.skipCleanup) {
+      io.info('Keyless cleanup: skipped (AWS_SKIP_CLEANUP_STEP is true, as configure-aws-credentials reads it); the exported variables and profile files stay for the rest of the job.');
+      return;
+    }
     if (BOOLEAN_FALSE.includes(io.getInput('cleanup'))) {
       io.info('Keyless cleanup: skipped (cleanup: false); the exported variables and profile files stay for the rest of the job.');
       return;

@@ -44,10 +44,11 @@ export async function prepareProfile(settings: Settings, context: RunContext): P
       const kind = settings.refreshCredentials
         ? 'a refreshing profile (its credential_process requests a fresh OIDC token and assumes the role again whenever the credentials near expiry)'
         : 'a profile with these credentials';
-      const use =
-        settings.refreshCredentials && settings.outputEnvCredentials
+      const use = !settings.outputEnvCredentials
+        ? `later steps select it with --profile ${profile} or AWS_PROFILE=${profile} (no credential variables were exported to override it)`
+        : settings.refreshCredentials
           ? `AWS_PROFILE=${profile} is set for later steps`
-          : `later steps select it with --profile ${profile} or AWS_PROFILE=${profile}`;
+          : `AWS_PROFILE=${profile} is set for later steps, and the credential variables too (output-env-credentials: true), which the AWS CLI and SDKs prefer to any profile`;
       const replaced =
         context.aws.configFile && context.aws.configFile !== paths.configFile ? ` AWS_CONFIG_FILE was ${show(context.aws.configFile)}: profiles there are no longer read.` : '';
       return [`Wrote profile ${show(profile)} to ${paths.configFile}, ${kind}; ${use}.${replaced}`, ...notes].join('\n');

@@ -19,11 +19,16 @@ import { jobPaths, requireJobPaths } from '../job/paths.js';
 import { CLEANUP_STATE, type CleanupEntry, type CleanupState } from '../job/cleanup-state.js';
 import type { ProfileWork } from './profile-step.js';
 import { checkRunnerFiles, type ActionIO } from './runner.js';
+import { keepExistingCredentials, unsetCurrentCredentials } from './existing-credentials.js';
+import type { FallbackReader } from '../inputs/env-fallbacks.js';
 
-export async function run(io: ActionIO, context: RunContext): Promise<void> {
+export async function run(io: ActionIO, context: RunContext, inputs: FallbackReader): Promise<void> {
   const startedAt = Date.now();
   try {
-    const settings = parseSettings((name) => io.getInput(name), context);
+    const settings = parseSettings(inputs.read, context, inputs.origin);
+    for (const note of settings.notes) io.warning(note);
+    // Masked before anything can print them: the accounts of the roles this run may assume.
+    if (settings.maskAccountId) for (const role of [settings.role, ...settings.roleByEnvironment.values()]) if (role) io.setSecret(role.account);
     await withDeadline(startedAt + settings.actionTimeoutMs, settings.actionTimeoutMs, (deadline) => pipeline(io, context, settings, deadline));
   } catch (error) {
     io.fail(failureMessage(error));
@@ -40,14 +45,18 @@ interface Obtained {
   /** Absent with role chaining. */
   readonly token?: { readonly value: string; readonly claims: Claims };
   readonly tokenAndKeysAt?: number;
+  /** Role chaining: who signed the AssumeRole. */
+  readonly sourceArn?: string;
 }
 
-async function pipeline(io: ActionIO, context: RunContext, settings: Settings, deadline: Deadline): Promise<void> {
+async function pipeline(io: ActionIO, givenContext: RunContext, settings: Settings, deadline: Deadline): Promise<void> {
   const pipelineStartedAt = performance.now();
   // Local checks: the runner's files, then the profile (RUNNER_TEMP, a clash); the token file and
   // trust policy are read by the credentials stage before its first request.
-  checkRunnerFiles(context.files);
-  const profileWork = settings.awsProfile ? await (await import('./profile-step.js')).prepareProfile(settings, context) : undefined;
+  checkRunnerFiles(givenContext.files);
+  const profileWork = settings.awsProfile ? await (await import('./profile-step.js')).prepareProfile(settings, givenContext) : undefined;
+  const context = unsetCurrentCredentials(io, givenContext, settings);
+  if (await keepExistingCredentials(io, context, settings)) return;
 
   const obtained = await obtain(io, context, settings, deadline);
   const { role, assumed } = obtained;
@@ -120,6 +129,7 @@ function writeAudit(io: ActionIO, context: RunContext, settings: Settings, obtai
     profile: settings.awsProfile,
     token: obtained.token,
     run: context.run,
+    sourceArn: obtained.sourceArn,
   });
   try {
     const file = requireJobPaths(context.runnerTemp, 'The audit record').auditFile;

@@ -59,6 +59,8 @@ export function facts(error: unknown): StsErrorFacts {
 }
 
 export function classifyStsError(f: StsErrorFacts): StsErrorKind {
+  // The SDK's credential chain found nothing to sign with: asking again finds nothing either.
+  if (f.name === 'CredentialsProviderError' || f.name === 'ProviderError') return 'rejected';
   // The SDK names a reset or broken socket TimeoutError too; its code says what really happened.
   if (f.networkCode === 'ETIMEDOUT') return 'timeout';
   if (f.networkCode && NETWORK_CODES.has(f.networkCode)) return 'network';

@@ -98,7 +98,10 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   if (trustPolicy) await checkTrustPolicy(trustPolicy, claims, role, hooks);
 
   try {
-    const assumed = await assumeRoleWithWebIdentity({ role, token, settings, retry, agents, onRetry: (m) => hooks.info(m) });
+    const assumeOnce = () => assumeRoleWithWebIdentity({ role, token, settings, retry, agents, onRetry: (m) => hooks.info(m) });
+    const assumed = settings.specialCharactersWorkaround
+      ? await (await import('./special-characters.js')).assumeWithoutSpecialCharacters(assumeOnce, (m) => hooks.info(m))
+      : await assumeOnce();
     checkCredentialLifetime(assumed, settings, hooks, typeof claims.iat === 'number' ? claims.iat : undefined);
     return { token, claims, role, assumed, tokenAndKeysAt };
   } catch (error) {

@@ -37,25 +37,30 @@ export function checkAllowedAccount(settings: Settings, assumed: AssumedRole): v
 export function planExport(settings: Settings, assumed: AssumedRole, profile?: ProfileExport): ExportPlan {
   checkAllowedAccount(settings, assumed);
   const secrets = [assumed.accessKeyId, assumed.secretAccessKey, assumed.sessionToken];
-  if (settings.maskAccountId) secrets.push(assumed.account);
+  // As configure-aws-credentials: the account and the session ARN that carries it.
+  if (settings.maskAccountId) secrets.push(assumed.account, assumed.assumedRoleArn);
 
   const variables: [string, string][] = [];
-  if (settings.refreshCredentials && settings.outputEnvCredentials && profile) {
-    // Fixed credentials in the environment would win over the refreshing profile and then
-    // expire: blank any, and point the SDKs' default chain at the profile instead.
-    variables.push(...CREDENTIAL_VARIABLES.map((name): [string, string] => [name, '']), ['AWS_CREDENTIAL_EXPIRATION', ''], ['AWS_PROFILE', profile.profile]);
-  } else if (settings.outputEnvCredentials && !settings.refreshCredentials) {
-    variables.push(
-      ['AWS_ACCESS_KEY_ID', assumed.accessKeyId],
-      ['AWS_SECRET_ACCESS_KEY', assumed.secretAccessKey],
-      ['AWS_SESSION_TOKEN', assumed.sessionToken],
-      // JS SDK v3 and others read this to refresh before expiry instead of failing mid-call.
-      ['AWS_CREDENTIAL_EXPIRATION', assumed.expiration.toISOString()],
-    );
-  } else if (settings.unsetCurrentCredentials) {
-    variables.push(...CREDENTIAL_VARIABLES.map((name): [string, string] => [name, '']));
+  // output-env-credentials is false by default when aws-profile names a profile: later steps pick
+  // it with --profile or AWS_PROFILE, and no variable exported here overrides it (not even the region).
+  if (settings.outputEnvCredentials) {
+    if (settings.refreshCredentials && profile) {
+      // Fixed credentials in the environment would win over the refreshing profile and then
+      // expire: blank any, and point the SDKs' default chain at the profile instead.
+      variables.push(...CREDENTIAL_VARIABLES.map((name): [string, string] => [name, '']), ['AWS_CREDENTIAL_EXPIRATION', '']);
+    } else {
+      variables.push(
+        ['AWS_ACCESS_KEY_ID', assumed.accessKeyId],
+        ['AWS_SECRET_ACCESS_KEY', assumed.secretAccessKey],
+        ['AWS_SESSION_TOKEN', assumed.sessionToken],
+        // JS SDK v3 and others read this to refresh before expiry instead of failing mid-call.
+        ['AWS_CREDENTIAL_EXPIRATION', assumed.expiration.toISOString()],
+      );
+    }
+    if (profile) variables.push(['AWS_PROFILE', profile.profile]);
+    variables.push(['AWS_REGION', settings.region], ['AWS_DEFAULT_REGION', settings.region]);
   }
-  variables.push(['AWS_REGION', settings.region], ['AWS_DEFAULT_REGION', settings.region]);
+  // The profile files are job-scoped: later steps must read these, whatever output-env-credentials says.
   if (profile) variables.push(['AWS_CONFIG_FILE', profile.configFile], ['AWS_SHARED_CREDENTIALS_FILE', profile.credentialsFile]);
 
   const outputs: [string, string][] = [

@@ -11,6 +11,12 @@ export interface GitHubRun {
   readonly runAttempt: number;
   readonly eventName: string | undefined;
   readonly payload: Readonly<Record<string, unknown>>;
+  readonly workflow: string | undefined;
+  readonly action: string | undefined;
+  readonly actor: string | undefined;
+  readonly sha: string | undefined;
+  readonly ref: string | undefined;
+  readonly job: string | undefined;
 }
 
 export interface SourceCredentials {
@@ -38,6 +44,13 @@ export interface RunContext {
     readonly actor: string | undefined;
     readonly eventName: string | undefined;
     readonly runnerEnvironment: string | undefined;
+    readonly workflow: string | undefined;
+    readonly action: string | undefined;
+    readonly sha: string | undefined;
+    readonly job: string | undefined;
+    readonly baseRef: string | undefined;
+    readonly headRef: string | undefined;
+    readonly triggeringActor: string | undefined;
     /** True for a pull request whose head is a fork (or a deleted fork); undefined when not a pull request. */
     readonly headIsFork: boolean | undefined;
   };
@@ -54,6 +67,8 @@ export interface RunContext {
   /** From HTTPS_PROXY / https_proxy / HTTP_PROXY / http_proxy and NO_PROXY / no_proxy, first set wins. */
   readonly proxy: { readonly url: string | undefined; readonly noProxy: string | undefined };
   readonly nodeVersion: string;
+  /** AWS_SKIP_CLEANUP_STEP=true, as configure-aws-credentials reads it: the post step leaves everything as it is. */
+  readonly skipCleanup: boolean;
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => {
@@ -68,6 +83,12 @@ export function githubRunFromEnv(env: Env): GitHubRun {
     runAttempt: Number.parseInt(env.GITHUB_RUN_ATTEMPT ?? '', 10),
     eventName: env.GITHUB_EVENT_NAME,
     payload: {},
+    workflow: env.GITHUB_WORKFLOW,
+    action: env.GITHUB_ACTION,
+    actor: env.GITHUB_ACTOR,
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    job: env.GITHUB_JOB,
   };
 }
 
@@ -87,10 +108,17 @@ export function parseRunContext(env: Env, github: GitHubRun, nodeVersion: string
       attempt: Number.isFinite(github.runAttempt) ? String(github.runAttempt) : undefined,
       repository: nonEmpty(env.GITHUB_REPOSITORY),
       repositoryId: nonEmpty(env.GITHUB_REPOSITORY_ID),
-      ref: nonEmpty(env.GITHUB_REF),
-      actor: nonEmpty(env.GITHUB_ACTOR),
+      ref: nonEmpty(github.ref),
+      actor: nonEmpty(github.actor),
       eventName: github.eventName,
       runnerEnvironment: nonEmpty(env.RUNNER_ENVIRONMENT),
+      workflow: nonEmpty(github.workflow),
+      action: nonEmpty(github.action),
+      sha: nonEmpty(github.sha),
+      job: nonEmpty(github.job),
+      baseRef: nonEmpty(env.GITHUB_BASE_REF),
+      headRef: nonEmpty(env.GITHUB_HEAD_REF),
+      triggeringActor: nonEmpty(env.GITHUB_TRIGGERING_ACTOR),
       headIsFork: pullRequestHeadIsFork(github.payload),
     },
     aws: {
@@ -109,6 +137,7 @@ export function parseRunContext(env: Env, github: GitHubRun, nodeVersion: string
       noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy),
     },
     nodeVersion,
+    skipCleanup: env.AWS_SKIP_CLEANUP_STEP === 'true',
   };
 }
 

@@ -31,14 +31,19 @@ export function checkServiceUrl(value: string): { url?: URL; problem?: string } 
 export class Inputs {
   private readonly problems: string[] = [];
 
-  constructor(private readonly read: InputReader) {}
+  constructor(
+    private readonly read: InputReader,
+    /** Where a value came from when not from the input itself (an environment variable), for messages. */
+    private readonly origin: (name: string) => string | undefined = () => undefined,
+  ) {}
 
   text(name: string): string {
     return this.read(name);
   }
 
   problem(input: string, given: string | undefined, expected: string): void {
-    this.problems.push(inputProblem(input, given, expected));
+    const from = this.origin(input);
+    this.problems.push(inputProblem(from ? `${input} (from ${from})` : input, given, expected));
   }
 
   bool(name: string, fallback: boolean): boolean {

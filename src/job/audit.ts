@@ -49,6 +49,8 @@ export type AuditRecord = {
   readonly expiration: string;
   readonly sts_request_id: string | null;
   readonly profile: string | null;
+  /** Role chaining: the identity whose credentials signed the AssumeRole. */
+  readonly source_arn: string | null;
 } & { readonly [claim in AuditedClaim]: string | null };
 
 /** What chaining records instead of claims: the runner's own facts for the same claims. */
@@ -71,8 +73,9 @@ export interface AuditInput {
   readonly profile: string | undefined;
   /** The web identity path: the token and its verified claims. */
   readonly token?: { readonly value: string; readonly claims: Claims };
-  /** The chaining path: the runner's facts. */
+  /** The chaining path: the runner's facts, and the source identity. */
   readonly run?: RunContext['run'];
+  readonly sourceArn?: string;
 }
 
 function text(value: unknown): string | null {
@@ -113,6 +116,7 @@ export function buildAuditRecord(input: AuditInput): AuditRecord {
     expiration: assumed.expiration.toISOString(),
     sts_request_id: assumed.requestId ?? null,
     profile: input.profile ?? null,
+    source_arn: token ? null : (input.sourceArn ?? null),
   };
 }
 
@@ -133,6 +137,7 @@ export function renderAuditSummary(record: AuditRecord, file: string): string {
   if (record.token_jti !== null) rows.push(['Token jti', record.token_jti]);
   if (record.token_sha256 !== null) rows.push(['Token SHA-256', record.token_sha256]);
   if (record.profile !== null) rows.push(['Profile', record.profile]);
+  if (record.source_arn !== null) rows.push(['Chained from', record.source_arn]);
   const body = rows.map(([name, value]) => `<tr><th align="left">${escapeHtml(name)}</th><td><code>${escapeHtml(value)}</code></td></tr>`).join('');
   return `<h4>Audit record</h4>\n<table>${body}</table>\n<p>Appended to <code>${escapeHtml(file)}</code> (output <code>audit-file</code>); refreshes append their own records.</p>\n`;
 }

@@ -98,7 +98,8 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
+    // A home of its own, as a fresh runner has: no ~/.aws of the machine running the tests.
+    HOME: dir,
     RUNNER_TEMP: dir,
     GITHUB_ACTIONS: 'true',
     GITHUB_RUN_ID: '9876543210',

@@ -89,6 +89,8 @@ export interface TokenEndpointAnswer {
 export interface LocalIssuerOptions {
   /** Issuer path, e.g. '/_services/token' as on GitHub Enterprise Server. */
   pathPrefix?: string;
+  /** Where the JWKS lives under the issuer (default '/.well-known/jwks'; EKS serves '/keys'). */
+  jwksPath?: string;
   /** Merged over the default claims of every token. */
   claims?: Record<string, unknown>;
 }
@@ -117,6 +119,7 @@ const CLAIMS_SUPPORTED = [
 
 export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promise<LocalIssuer> {
   const pathPrefix = normalisePathPrefix(options.pathPrefix);
+  const jwksPath = options.jwksPath ?? '/.well-known/jwks';
   const requestToken = randomBytes(32).toString('base64url');
   const requests: IssuerRequest[] = [];
   const issuedTokens: string[] = [];
@@ -179,9 +182,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     if (path === TOKEN_ENDPOINT_PATH) return handleTokenRequest(request, response, requestUrl);
     if (path === `${pathPrefix}/.well-known/openid-configuration`) {
       const announcedIssuer = typeof fault === 'object' ? fault.discoveryIssuer : issuerUrl;
-      return serveWithFault(response, () => discoveryDocument(announcedIssuer, `${issuerUrl}/.well-known/jwks`));
+      return serveWithFault(response, () => discoveryDocument(announcedIssuer, `${issuerUrl}${jwksPath}`));
     }
-    if (path === `${pathPrefix}/.well-known/jwks`) {
+    if (path === `${pathPrefix}${jwksPath}`) {
       if (fault === 'stale-jwks-once') {
         fault = 'ok';
         return sendJson(response, 200, { keys: signingKeys.slice(1).map((key) => key.publicJwk) });

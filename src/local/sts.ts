@@ -89,6 +89,11 @@ export interface LocalStsOptions {
   authorize?: (claims: Record<string, unknown>, roleArn: string) => boolean;
   /** May this assumed-role ARN chain into roleArn with AssumeRole? Default: allow. */
   authorizeAssumeRole?: (callerArn: string, roleArn: string) => boolean;
+  /**
+   * AssumeRole refuses session tags whose keys and values together exceed this many characters
+   * (PackedPolicyTooLarge), standing in for STS's packed-size limit. Default: no limit.
+   */
+  maxPackedTagCharacters?: number;
 }
 
 export const STS_XML_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -328,6 +333,13 @@ export async function startLocalSts(options: LocalStsOptions = {}): Promise<Loca
     // Every caller here holds role credentials, so this is always role chaining.
     if (input.durationSeconds > ROLE_CHAINING_LIMIT_SECONDS) {
       throw validationError('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    }
+    const tagCharacters = Object.entries(params)
+      .filter(([name]) => /^Tags\.member\.\d+\.(Key|Value)$/.test(name))
+      .reduce((sum, [, value]) => sum + value.length, 0);
+    if (options.maxPackedTagCharacters !== undefined && tagCharacters > options.maxPackedTagCharacters) {
+      const percent = Math.round((tagCharacters / options.maxPackedTagCharacters) * 100);
+      throw new StsError(400, 'PackedPolicyTooLarge', `Packed size of session tags consumes ${percent}% of allotted space.`);
     }
     if (options.authorizeAssumeRole !== undefined && !options.authorizeAssumeRole(caller.arn, input.roleArn)) {
       throw new StsError(

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'sts-timeout'
   | 'sts-bad-response'
   | 'credentials-expiring'
+  | 'special-characters-exhausted'
   | 'account-not-allowed'
   | 'export-failed'
   | 'action-timeout'

@@ -58,9 +58,11 @@ function iso(seconds: number): string {
   return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
 }
 
-const rejected = (check: string) => new KeylessError('token-rejected', `OIDC token rejected before calling STS: ${check}`, [
-  'The token was not sent to AWS. See "OIDC token rejected" in the README troubleshooting section.',
-]);
+const rejected = (check: string, hints: readonly string[] = []) =>
+  new KeylessError('token-rejected', `OIDC token rejected before calling STS: ${check}`, [
+    ...hints,
+    'The token was not sent to AWS. See "OIDC token rejected" in the README troubleshooting section.',
+  ]);
 
 export interface Verification {
   readonly issuer: string;
@@ -74,7 +76,14 @@ export interface Verification {
   readonly refreshKeys?: () => Promise<JSONWebKeySet>;
 }
 
-/** Signature first (nothing in an unsigned payload is trusted), then the claims. */
+const trustIssuerHint = (iss: string) =>
+  `If you trust the issuer that signed this token, set the input oidc-issuer: ${iss} (for a Kubernetes service-account token, as with EKS or Actions Runner Controller, that is the cluster's OIDC issuer URL).`;
+
+/**
+ * Signature first (nothing in an unsigned payload is trusted), then the claims. One exception, and
+ * only ever to refuse: a token that names another issuer is refused before its key is looked up
+ * among the configured issuer's keys, so the message says what is really wrong.
+ */
 export async function verifyToken(token: string, verification: Verification): Promise<Claims> {
   if (token.length > MAX_TOKEN_LENGTH) throw rejected(`token is ${token.length} characters long, more than ${MAX_TOKEN_LENGTH}; not a GitHub OIDC token`);
   let header: ReturnType<typeof decodeProtectedHeader>;
@@ -84,6 +93,12 @@ export async function verifyToken(token: string, verification: Verification): Pr
     throw rejected('not a JWT (expected three base64url parts separated by dots)');
   }
   if (header.alg !== 'RS256') throw rejected(`signature algorithm ${show(header.alg)} is not allowed; expected "RS256"`);
+  const claimedIssuer = unverifiedClaims(token)?.iss;
+  if (typeof claimedIssuer === 'string' && claimedIssuer !== verification.issuer) {
+    throw rejected(`issuer mismatch: expected ${show(verification.issuer)} (input oidc-issuer), token has iss ${show(claimedIssuer)} (read before its signature, which only that issuer's keys can check)`, [
+      trustIssuerHint(claimedIssuer),
+    ]);
+  }
   let jwks = verification.keys;
   const hasKey = (set: JSONWebKeySet) => set.keys.some((key) => header.kid === undefined || key.kid === header.kid);
   if (!hasKey(jwks) && verification.refreshKeys) jwks = await verification.refreshKeys();
@@ -115,7 +130,7 @@ export async function verifyToken(token: string, verification: Verification): Pr
   const duplicate = duplicateTopLevelName(payloadText);
   if (duplicate !== undefined) throw rejected(`claim ${show(duplicate)} appears more than once; a token must name each claim once`);
   const problem = checkStandardClaims(claims, verification);
-  if (problem) throw rejected(problem);
+  if (problem) throw rejected(problem, claims.iss !== verification.issuer && typeof claims.iss === 'string' ? [trustIssuerHint(claims.iss)] : []);
   return claims;
 }
 

@@ -93,10 +93,22 @@ describe('inputs that change what is exported', () => {
     expectNoLeaks(result);
   });
 
-  it('output-env-credentials false exports only the region', async () => {
+  it('output-env-credentials false exports nothing (as configure-aws-credentials), and says unset-current-credentials has no effect', async () => {
     const result = await run({ 'output-env-credentials': 'false', 'unset-current-credentials': 'true' });
     expect(result.exitCode).toBe(0);
-    expect(result.env).toEqual({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' });
+    expect(result.env).toEqual({});
+    expect(result.outputs['aws-account-id']).toBe('123456789012');
+    expect(result.stdout).toMatch(/::warning::unset-current-credentials has no effect with output-env-credentials: false/);
+  });
+
+  it('unset-current-credentials blanks the credential and region variables before anything else, then exports the new ones', async () => {
+    const result = await run({ 'unset-current-credentials': 'true' });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const blanked = result.rawEnvFile.indexOf('AWS_ACCESS_KEY_ID<<');
+    expect(result.rawEnvFile.match(/^AWS_ACCESS_KEY_ID<</gm)).toHaveLength(2);
+    expect(result.rawEnvFile.match(/^AWS_REGION<</gm)).toHaveLength(2);
+    expect(blanked).toBe(0);
+    expect(result.env.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/);
   });
 
   it('mask-aws-account-id masks the account and keeps it out of the log', async () => {

@@ -96,6 +96,7 @@ describe('audit record', () => {
       expiration: issued!.expiration.toISOString(),
       sts_request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       profile: null,
+      source_arn: null,
     });
 
     // No secret anywhere in the file: not the token, no credential, not the runner's request token.

@@ -1,7 +1,9 @@
 /**
- * Role chaining at the runner level: a first Keyless step exports credentials from the OIDC token,
- * a second one (role-chaining: true) assumes a role in another account with sts:AssumeRole,
- * SigV4-signed with them (the loopback STS checks the signature and that it issued them).
+ * Role chaining at the runner level: a first Keyless step exports credentials (or writes a
+ * profile) from the OIDC token, a second one (role-chaining: true) finds them through the AWS
+ * SDK's default chain, asks who they are (GetCallerIdentity) and assumes a role in another account
+ * with sts:AssumeRole, SigV4-signed with them (the loopback STS checks the signature and that it
+ * issued them), with configure-aws-credentials' session tags.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -45,7 +47,8 @@ async function sourceStep() {
 function chainedStep(inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}) {
   return job.step(
     { 'role-to-assume': TARGET, 'aws-region': 'us-east-1', 'role-chaining': 'true', 'role-session-name': 'chained', ...inputs },
-    { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, ...env },
+    // No instance role to fall back to, as on a GitHub-hosted runner.
+    { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, AWS_EC2_METADATA_DISABLED: 'true', ...env },
   );
 }
 
@@ -64,9 +67,17 @@ describe('role-chaining', () => {
     const run = await chainedStep({ 'role-duration-seconds': '3600' });
     expect(run.exitCode, run.stdout).toBe(0);
     expectNoLeaks(run);
-    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRole']);
-    const call = fakes.sts.calls[0]!;
+    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['GetCallerIdentity', 'AssumeRole']);
+    const call = fakes.sts.calls[1]!;
     expect(call.params).toMatchObject({ RoleArn: TARGET, RoleSessionName: 'chained', DurationSeconds: '3600' });
+    // configure-aws-credentials' session tags, by the same names.
+    const tags = Object.fromEntries(
+      Object.entries(call.params)
+        .filter(([name]) => /^Tags\.member\.\d+\.Key$/.test(name))
+        .map(([name, key]) => [key, call.params[name.replace(/Key$/, 'Value')]]),
+    );
+    expect(tags).toMatchObject({ GitHub: 'Actions', Repository: 'octo-org/octo-repo', Workflow: 'Deploy', Actor: 'octocat', Commit: 'c0287c91c66814e5d9c4379c3caec89ae5b5d6a3', Branch: 'refs/heads/main', RunId: '9876543210', EventName: 'push' });
+    expect(run.stdout).toMatch(/Chaining from arn:aws:sts::123456789012:assumed-role\/deploy\/GitHubActions-9876543210-1 to arn:aws:iam::210987654321:role\/cross-account-deploy/);
     expect(String(call.headers.authorization)).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${source.env.AWS_ACCESS_KEY_ID}/\\d{8}/us-east-1/sts/aws4_request`));
     expect(call.headers['x-amz-security-token']).toBe(source.env.AWS_SESSION_TOKEN);
     // No token was requested.
@@ -94,6 +105,7 @@ describe('role-chaining', () => {
       run_id: '9876543210',
       repository: 'octo-org/octo-repo',
       sts_request_id: expect.any(String),
+      source_arn: 'arn:aws:sts::123456789012:assumed-role/deploy/GitHubActions-9876543210-1',
     });
 
     if (!AWS_CLI) return;
@@ -111,17 +123,20 @@ describe('role-chaining', () => {
     );
   });
 
-  it('without credentials in the environment: says where they should come from, requests nothing', async () => {
+  it('without source credentials anywhere: says where the SDK looked, requests nothing', async () => {
     const run = await chainedStep();
-    expectFailureBeforeAnyRequest(run, /^role-chaining: true needs credentials in the environment \(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\), and they are not set; nothing was requested\./);
+    expectFailureBeforeAnyRequest(run, /^role-chaining: true found no source credentials to chain from; nothing was requested from STS\.\nThe AWS SDK's default chain looked in the environment/);
   });
 
-  it('after a refreshing profile (no fixed credentials): says why chaining cannot use it', async () => {
-    expect((await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' })).exitCode).toBe(0);
+  it('from a refreshing profile an earlier step wrote: the SDK runs its credential process', async () => {
+    expect((await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'output-env-credentials': 'true' })).exitCode).toBe(0);
     fakes.sts.calls.length = 0;
-    fakes.issuer.requests.length = 0;
-    const run = await chainedStep();
-    expectFailureBeforeAnyRequest(run, /AWS_PROFILE is "long": an earlier step wrote a profile instead/);
+    // The profile's credential process requests an OIDC token: the job has id-token: write.
+    const run = await chainedStep({}, { ACTIONS_ID_TOKEN_REQUEST_URL: fakes.env.ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN: fakes.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    // The credential process assumed the source role again (AssumeRoleWithWebIdentity), then the chain went on.
+    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRoleWithWebIdentity', 'GetCallerIdentity', 'AssumeRole']);
+    expectNoLeaks(run);
   });
 
   it('with expired source credentials: says so, requests nothing', async () => {
@@ -143,7 +158,8 @@ describe('role-chaining', () => {
     const text = run.errors.join('\n');
     expect(text).toMatch(/^STS AssumeRole \(role chaining\) for arn:aws:iam::210987654321:role\/forbidden was denied: AccessDenied: User: arn:aws:sts::123456789012:assumed-role\/deploy\/GitHubActions-9876543210-1 is not authorized to perform: sts:AssumeRole/);
     expect(text).toContain('the trust policy of arn:aws:iam::210987654321:role/forbidden must name the source role');
-    expect(fakes.sts.calls).toHaveLength(1);
+    expect(text).toContain('and sts:TagSession (Keyless sends session tags; role-skip-session-tagging: true sends none)');
+    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['GetCallerIdentity', 'AssumeRole']);
     expectNoLeaks(run);
   });
 
@@ -151,22 +167,23 @@ describe('role-chaining', () => {
     const source = await sourceStep();
     const run = await chainedStep({}, { AWS_SECRET_ACCESS_KEY: tampered(source.env.AWS_SECRET_ACCESS_KEY!) });
     expect(run.exitCode).toBe(1);
-    expect(run.errors.join('\n')).toMatch(/SignatureDoesNotMatch[\s\S]*STS does not accept the credentials in the environment/);
+    expect(run.errors.join('\n')).toMatch(/^STS GetCallerIdentity with the source credentials \(role chaining\) failed: HTTP 403 SignatureDoesNotMatch[\s\S]*STS does not accept the source credentials/);
     expect(fakes.sts.calls).toHaveLength(1);
   });
 
   it('throttling, then success, with the usual retries', async () => {
     await sourceStep();
-    fakes.sts.script({ kind: 'error', status: 400, code: 'Throttling', message: 'Rate exceeded' });
+    fakes.sts.script({ kind: 'ok' }, { kind: 'error', status: 400, code: 'Throttling', message: 'Rate exceeded' });
     const run = await chainedStep();
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/STS AssumeRole attempt 1 of 12 failed \(HTTP 400 Throttling: Rate exceeded\); retrying in \d+ ms/);
-    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRole', 'AssumeRole']);
+    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['GetCallerIdentity', 'AssumeRole', 'AssumeRole']);
   });
 
   it.runIf(AWS_CLI)('into a named profile, next to the source profile', async () => {
+    // As configure-aws-credentials documents it: the source profile named by AWS_PROFILE for the chained step.
     expect((await job.step({ ...fakes.inputs, 'aws-profile': 'source' })).exitCode).toBe(0);
-    const run = await chainedStep({ 'aws-profile': 'target' });
+    const run = await chainedStep({ 'aws-profile': 'target' }, { AWS_PROFILE: 'source' });
     expect(run.exitCode, run.stdout).toBe(0);
     for (const [profile, arn] of [
       ['source', 'arn:aws:sts::123456789012:assumed-role/deploy/GitHubActions-9876543210-1'],

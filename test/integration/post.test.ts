@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { runAction, secretLeaks, type ActionRun } from '../helpers/runner.js';
 import { handledSecrets, startFakes, type Fakes } from '../helpers/fakes.js';
@@ -39,17 +40,19 @@ function expectCleanPost(run: ActionRun) {
 }
 
 describe('post step', () => {
-  it('action.yml runs it after the step, also when the job failed', () => {
-    // The runs block, read line by line (no YAML parser among the dependencies).
-    const runsBlock = readFileSync(join(process.cwd(), 'action.yml'), 'utf8').split(/^runs:\n/m)[1]!;
-    const runs = Object.fromEntries(
-      runsBlock
-        .split('\n')
-        .filter((line) => /^  [\w-]+:/.test(line))
-        .map((line) => /^  ([\w-]+):\s*'([^']*)'$/.exec(line)!.slice(1, 3)),
-    );
-    expect(runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/post/index.js', 'post-if': 'always()' });
+  it('action.yml runs it after the step, also when the job failed, unless AWS_SKIP_CLEANUP_STEP is true', () => {
+    const { runs } = parseYaml(readFileSync(join(process.cwd(), 'action.yml'), 'utf8')) as { runs: Record<string, string> };
+    expect(runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/post/index.js', 'post-if': "always() && env.AWS_SKIP_CLEANUP_STEP != 'true'" });
     expect(existsSync(POST_ENTRY)).toBe(true);
+  });
+
+  it('AWS_SKIP_CLEANUP_STEP=true: the post step leaves everything, and says so', async () => {
+    const step = await job.step({ ...fakes.inputs, 'aws-profile': 'kept' });
+    expect(step.exitCode, step.stdout).toBe(0);
+    const skipped = await runAction({ entry: POST_ENTRY, inputs: { ...fakes.inputs }, env: { ...job.env, AWS_SKIP_CLEANUP_STEP: 'true', STATE_keyless_cleanup: JSON.stringify(step.state) } });
+    expect(skipped.stdout).toMatch(/^Keyless cleanup: skipped \(AWS_SKIP_CLEANUP_STEP is true/);
+    expect(skipped.env).toEqual({});
+    expect(existsSync(join(job.runnerTemp, 'keyless', 'aws', 'credentials'))).toBe(true);
   });
 
   it('removes exactly what two steps created, blanks their variables, and reports it', async () => {
@@ -57,8 +60,8 @@ describe('post step', () => {
     writeFileSync(join(job.runnerTemp, 'other-tool.json'), '{}');
     const untouched = tree();
 
-    const first = await job.step({ ...fakes.inputs, 'aws-profile': 'deploy' });
-    const second = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
+    const first = await job.step({ ...fakes.inputs, 'aws-profile': 'deploy', 'output-env-credentials': 'true' });
+    const second = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'output-env-credentials': 'true' });
     expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
     const created = tree().filter((path) => !untouched.includes(path));
     expect(created).toEqual([
@@ -89,7 +92,7 @@ describe('post step', () => {
     );
     expect(postOfFirst!.stdout).toBe(
       [
-        'Keyless cleanup: blanked AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE for the rest of the job',
+        'Keyless cleanup: blanked AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE for the rest of the job',
         `Keyless cleanup: deleted ${temp('keyless/aws/config')} ([profile deploy])`,
         `Keyless cleanup: deleted ${temp('keyless/aws/credentials')} ([deploy])`,
         `Keyless cleanup: deleted ${temp('keyless/aws')}`,

@@ -50,9 +50,9 @@ describe('aws-profile', () => {
     expect(run.exitCode, run.stdout).toBe(0);
     expectNoLeaks(run);
     const dir = join(job.runnerTemp, 'keyless', 'aws');
+    // As configure-aws-credentials with output-env-credentials false: nothing that would override
+    // the profile (not even the region), only the job-scoped files later steps must read.
     expect(run.env).toEqual({
-      AWS_REGION: 'us-east-1',
-      AWS_DEFAULT_REGION: 'us-east-1',
       AWS_CONFIG_FILE: join(dir, 'config'),
       AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
     });
@@ -64,7 +64,7 @@ describe('aws-profile', () => {
     expect(readFileSync(join(dir, 'credentials'), 'utf8')).toContain(
       `[deploy]\naws_access_key_id = ${issued!.accessKeyId}\naws_secret_access_key = ${issued!.secretAccessKey}\naws_session_token = ${issued!.sessionToken}\n`,
     );
-    expect(run.stdout).toMatch(/Wrote profile "deploy" to .*\/keyless\/aws\/config, a profile with these credentials; later steps select it with --profile deploy or AWS_PROFILE=deploy\./);
+    expect(run.stdout).toMatch(/Wrote profile "deploy" to .*\/keyless\/aws\/config, a profile with these credentials; later steps select it with --profile deploy or AWS_PROFILE=deploy \(no credential variables were exported to override it\)\./);
 
     if (!AWS_CLI) return;
     const ok = await callerIdentity(['--profile', 'deploy']);
@@ -117,7 +117,8 @@ describe('aws-profile', () => {
     const after = readFileSync(job.env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8');
     expect(after).not.toBe(before);
     expect(after.match(/^\[deploy\]$/gm)).toHaveLength(1);
-    expect(after).toContain(replaced.env.AWS_ACCESS_KEY_ID!);
+    const latest = [...fakes.sts.issued.values()].at(-1)!;
+    expect(after).toContain(latest.accessKeyId);
     expectNoLeaks(replaced);
   });
 
@@ -139,7 +140,7 @@ describe('aws-profile', () => {
 
 describe('refresh-credentials', () => {
   it.runIf(AWS_CLI)('the AWS CLI runs the credential process itself, and gets fresh credentials each time', async () => {
-    const run = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
+    const run = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'output-env-credentials': 'true' });
     expect(run.exitCode, run.stdout).toBe(0);
     expectNoLeaks(run);
     // Fixed credentials would shadow the profile and then expire: blanked, and AWS_PROFILE set.
@@ -194,7 +195,13 @@ describe('refresh-credentials', () => {
   it('with output-env-credentials false it only writes the profile', async () => {
     const run = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'p', 'output-env-credentials': 'false' });
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(Object.keys(run.env).sort()).toEqual(['AWS_CONFIG_FILE', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_SHARED_CREDENTIALS_FILE']);
+    expect(Object.keys(run.env).sort()).toEqual(['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']);
+  });
+
+  it('a named refreshing profile, like any named profile, exports only the files by default', async () => {
+    const run = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'p' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(Object.keys(run.env).sort()).toEqual(['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']);
   });
 
   it('the files hold no secret of the runner and no token', async () => {

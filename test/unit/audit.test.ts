@@ -62,6 +62,7 @@ describe('buildAuditRecord', () => {
       expiration: '2030-01-01T01:00:00.000Z',
       sts_request_id: 'req-1',
       profile: 'deploy',
+      source_arn: null,
     });
     const text = JSON.stringify(record);
     for (const secret of [token, assumed.accessKeyId, assumed.secretAccessKey, assumed.sessionToken]) expect(text).not.toContain(secret);

@@ -13,7 +13,7 @@ function settingsOf(inputs: Record<string, string>, env: Record<string, string> 
 }
 
 describe('buildProcessConfig', () => {
-  const env = { GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '3', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9999/', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-bearer-secret' };
+  const env = { GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '3', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9999/', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-bearer-secret', GITHUB_WORKSPACE: '/work/repo' };
 
   it('pins what the action resolved, so the program assumes exactly the same role the same way', () => {
     const settings = settingsOf(

@@ -106,7 +106,7 @@ describe('parseSettings: each invalid input names the input, the value and what 
     ['boolean yes', { ...base, 'output-credentials': 'yes' }, /input "output-credentials" \(given "yes"\): expected true or false/],
     ['boolean 1', { ...base, 'mask-aws-account-id': '1' }, /mask-aws-account-id.*"1".*true or false/],
     ['account id short', { ...base, 'allowed-account-ids': '123' }, /input "allowed-account-ids" \(given "123"\): expected comma-separated 12-digit/],
-    ['retry zero', { ...base, 'retry-max-attempts': '0' }, /retry-max-attempts.*"0".*1 to 20/],
+    ['retry zero', { ...base, 'retry-max-attempts': '0' }, /retry-max-attempts.*"0".*1 to 100/],
     ['timeout negative', { ...base, 'action-timeout-s': '-5' }, /action-timeout-s.*"-5"/],
     ['issuer http', { ...base, 'oidc-issuer': 'http://token.example.com' }, /input "oidc-issuer" \(given "http:\/\/token.example.com"\): expected an https:\/\/ URL/],
     ['issuer not a URL', { ...base, 'oidc-issuer': 'token.actions.githubusercontent.com' }, /oidc-issuer.*absolute URL/],

@@ -1,0 +1,35 @@
+/**
+ * use-existing-credentials: whether the credentials already there (the SDK's default chain: the
+ * environment, AWS_PROFILE, an instance role) work, asked with one GetCallerIdentity, as
+ * configure-aws-credentials asks. Any failure means "no", never an error.
+ */
+import type { Settings } from '../inputs/settings.js';
+import type { HttpAgents } from '../shared/http.js';
+import { preloadSts } from './sts.js';
+
+export interface ExistingIdentity {
+  readonly arn: string;
+  readonly account: string;
+}
+
+export async function existingIdentity(settings: Settings, agents: HttpAgents): Promise<ExistingIdentity | { problem: string }> {
+  const sdk = await preloadSts();
+  const client = new sdk.STSClient({
+    region: settings.region,
+    endpoint: settings.stsEndpoint,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: settings.requestTimeoutMs, requestTimeout: settings.requestTimeoutMs, ...agents },
+  });
+  try {
+    const output = await client.send(new sdk.GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(settings.requestTimeoutMs) });
+    if (!output.Arn || !output.Account) return { problem: 'GetCallerIdentity answered without Arn and Account' };
+    if (settings.allowedAccountIds.length > 0 && !settings.allowedAccountIds.includes(output.Account)) {
+      return { problem: `they are for account ${output.Account}, which allowed-account-ids does not list` };
+    }
+    return { arn: output.Arn, account: output.Account };
+  } catch (error) {
+    return { problem: `${(error as Error).name}: ${(error as Error).message}` };
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The inputs that configure-aws-credentials has and the OIDC path does not need: role chaining's
+ * external id and session tags, use-existing-credentials, special-characters-workaround, and the
+ * stored-key inputs Keyless refuses. Each is supported with the same meaning, or refused before
+ * any request with a message that says why and what to do instead; none is silently ignored.
+ */
+import { parseCustomTags, type SessionTag } from '../assume/session-tags.js';
+import type { Inputs } from './input-reader.js';
+
+export interface ChainingOptions {
+  readonly externalId: string | undefined;
+  readonly skipSessionTagging: boolean;
+  readonly transitiveTagKeys: readonly string[];
+  readonly customTags: readonly SessionTag[];
+}
+
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+const STORED_KEYS = ['aws-access-key-id', 'aws-secret-access-key', 'aws-session-token'];
+
+const MOVE_TO_OIDC =
+  'Keyless never takes stored AWS keys: it gets short-lived credentials from the workflow\'s OIDC token. To move: ' +
+  '1) create an IAM OIDC provider and a role that trusts this repository (`npx keyless setup aws --repository OWNER/REPO --account ACCOUNT_ID` prints both); ' +
+  '2) give the job `permissions: id-token: write`; 3) set role-to-assume to that role; ' +
+  '4) remove aws-access-key-id, aws-secret-access-key and aws-session-token, and delete the stored secrets';
+
+/** Refuses stored keys and force-skip-oidc, whatever the rest of the inputs say. */
+export function refuseStoredKeys(inputs: Inputs): void {
+  for (const name of STORED_KEYS) {
+    // The value is a secret: never shown.
+    if (inputs.text(name) !== '') inputs.problem(name, undefined, `no value. ${MOVE_TO_OIDC}`);
+  }
+  if (inputs.bool('force-skip-oidc', false)) {
+    inputs.problem('force-skip-oidc', 'true', `false or nothing: without OIDC this step would need stored keys. ${MOVE_TO_OIDC}`);
+  }
+}
+
+/** role-external-id and the session-tag inputs; without role-chaining they have no effect, and a note says so. */
+export function parseChainingOptions(inputs: Inputs, roleChaining: boolean): { options: ChainingOptions; notes: string[] } {
+  const externalId = inputs.text('role-external-id') || undefined;
+  if (externalId !== undefined && !EXTERNAL_ID.test(externalId)) {
+    inputs.problem('role-external-id', undefined, '2–1224 characters from A–Z a–z 0–9 and + = , . @ : / _ -');
+  }
+  const skipSessionTagging = inputs.bool('role-skip-session-tagging', false);
+  const transitiveTagKeys = inputs.list('transitive-tag-keys');
+  const custom = parseCustomTags(inputs.text('custom-tags'));
+  if (custom.problem) inputs.problem('custom-tags', undefined, custom.problem);
+
+  const notes: string[] = [];
+  if (!roleChaining) {
+    const given = [
+      externalId !== undefined && 'role-external-id',
+      inputs.text('role-skip-session-tagging') !== '' && 'role-skip-session-tagging',
+      transitiveTagKeys.length > 0 && 'transitive-tag-keys',
+      custom.tags.length > 0 && 'custom-tags',
+    ].filter((name): name is string => !!name);
+    if (given.length > 0) {
+      notes.push(
+        `${given.join(', ')} ${given.length === 1 ? 'has' : 'have'} no effect here: sts:AssumeRoleWithWebIdentity takes no external id and no session tags (the token's claims play that part), as with configure-aws-credentials. They apply with role-chaining: true.`,
+      );
+    }
+  }
+  return { options: { externalId, skipSessionTagging, transitiveTagKeys, customTags: custom.tags }, notes };
+}
