@@ -23,6 +23,7 @@ import {
 } from './format.js';
 import { EVALUATE_HELP, GENERATE_HELP, LINT_HELP, MAIN_HELP, TRUST_POLICY_HELP } from './help.js';
 import { claimsFromJson, claimsFromToken, CliError, parseJsonInput } from './inputs.js';
+import { setupCommand } from './setup.js';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -34,6 +35,8 @@ export interface CliIo {
   /** Reads a UTF-8 file; throws a Node.js fs error (with `code`) when it cannot. */
   readonly readFile: (path: string) => string;
   readonly version: string;
+  /** Asks a yes/no question on the terminal; absent when stdin or stderr is not a TTY. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -256,8 +259,8 @@ function trustPolicyCommand(args: string[], io: CliIo): number {
   }
 }
 
-/** Runs the CLI; returns the exit code. Never throws for bad input: that is exit code 2. */
-export function run(argv: readonly string[], io: CliIo): number {
+/** Runs the CLI; returns the exit code (a promise for commands that do I/O). Never throws for bad input: that is exit code 2. */
+export function run(argv: readonly string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {
@@ -273,10 +276,11 @@ export function run(argv: readonly string[], io: CliIo): number {
       return EXIT_OK;
     }
     if (command === 'trust-policy') return trustPolicyCommand(rest, io);
+    if (command === 'setup') return setupCommand(rest, io);
     throw new CliError(
       command.startsWith('-')
         ? `unknown flag ${command}; run "keyless --help"`
-        : `unknown command ${JSON.stringify(command)}; expected "trust-policy" ("keyless --help")`,
+        : `unknown command ${JSON.stringify(command)}; expected "trust-policy" or "setup" ("keyless --help")`,
     );
   } catch (error) {
     if (error instanceof CliError) {
