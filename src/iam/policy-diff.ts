@@ -23,6 +23,8 @@ function canonicalValue(value: unknown, key: string | undefined): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value).sort(keyOrder)) {
+      // A statement id changes nothing IAM decides.
+      if (k === 'Sid' && key === undefined) continue;
       const v = (value as Record<string, unknown>)[k];
       out[k] = k === 'Statement' && !Array.isArray(v) ? [canonicalValue(v, undefined)] : canonicalValue(v, k);
     }
@@ -31,7 +33,7 @@ function canonicalValue(value: unknown, key: string | undefined): unknown {
   return value;
 }
 
-/** The policy with elements in a fixed order, string lists sorted and de-duplicated, one-item lists as strings. */
+/** The policy with elements in a fixed order, string lists sorted and de-duplicated, one-item lists as strings, no Sid. */
 export function canonicalPolicy(policy: unknown): unknown {
   return canonicalValue(policy, undefined);
 }

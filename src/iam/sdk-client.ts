@@ -5,12 +5,21 @@ import { IamCallError } from './client.js';
 export interface SdkIamOptions {
   /** IAM signs in its partition's global region (us-east-1 for aws). */
   readonly region: string;
+  /** For tests in one process; by default the SDK takes AWS_ENDPOINT_URL_IAM and its default credential chain. */
+  readonly endpoint?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 }
 
 /** Creates the client; the SDK is loaded here, only for `--apply`. The endpoint comes from AWS_ENDPOINT_URL_IAM when set. */
 export async function createSdkIam(options: SdkIamOptions): Promise<IamApi> {
   const sdk = await import('@aws-sdk/client-iam');
-  const client = new sdk.IAMClient({ region: options.region, maxAttempts: 3, requestHandler: { requestTimeout: 10_000, connectionTimeout: 5_000 } });
+  const client = new sdk.IAMClient({
+    region: options.region,
+    maxAttempts: 3,
+    requestHandler: { requestTimeout: 10_000, connectionTimeout: 5_000 },
+    ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+  });
 
   async function call<T>(action: string, send: () => Promise<T>): Promise<T> {
     try {
