@@ -52,7 +52,8 @@ export function hclString(value: string): string {
         return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
     }
   });
-  return `"${escaped.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')}"`;
+  // Template sequences are doubled to stay literal (a function, since "$$" means "$" in a replacement string).
+  return `"${escaped.replace(/([$%])\{/g, (_match, sign: string) => `${sign}${sign}{`)}"`;
 }
 
 /** A plain identifier needs no quotes as an object key. */
