@@ -1,7 +1,7 @@
 /** `setup aws --apply` against an {@link IamApi}: read what exists (no writes), then carry out a plan's steps in order. */
 import type { IamApi } from './client.js';
 import type { SetupIntent } from './intent.js';
-import { findProviderArn, type ObservedState, type PlanStep, type SetupPlan } from './plan.js';
+import { findProviderArn, PlanError, type ObservedState, type PlanStep, type SetupPlan } from './plan.js';
 import { intendedTrustPolicy } from './trust.js';
 
 /** Read-only calls: the providers, the one for the issuer, the role and its attached policies. */
@@ -56,7 +56,12 @@ export async function executePlan(api: IamApi, intent: SetupIntent, plan: SetupP
     switch (step.kind) {
       case 'create-provider':
         providerArn = await api.createOpenIdConnectProvider(step.url, step.clientIds);
-        return record(`created the OIDC provider ${providerArn}`);
+        record(`created the OIDC provider ${providerArn}`);
+        // Only now does an empty account tell whose it is: stop before a role trusts another account's provider.
+        if (plan.account !== undefined && accountOf(providerArn) !== plan.account) {
+          throw new PlanError(`--account ${plan.account} was given, but these credentials are for account ${accountOf(providerArn)} (the OIDC provider was created there; nothing else was changed)`);
+        }
+        return;
       case 'add-client-id':
         await api.addClientIdToOpenIdConnectProvider(step.providerArn, step.clientId);
         return record(`added the audience ${step.clientId} to ${step.providerArn}`);

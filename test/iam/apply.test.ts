@@ -3,6 +3,7 @@
  * SDK's default credential chain: what it creates, that a re-run writes nothing, that a change is
  * shown (diff, lint, widening) and made only with --yes, and how it fails.
  */
+import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSetupInput } from '../../src/iam/intent.js';
 import { createSdkIam } from '../../src/iam/sdk-client.js';
@@ -10,7 +11,7 @@ import { applyCommand } from '../../src/cli/setup-apply.js';
 import { DEFAULT_IAM_KEY, startLocalIam, type LocalIam } from '../../src/local/iam.js';
 import { evaluateTrustPolicy, lintTrustPolicy } from '../../src/trust/index.js';
 import { CASES } from './helpers/cases.js';
-import { keylessAsync, runClaims } from './helpers/setup.js';
+import { BUNDLE, cleanEnv, keylessAsync, runClaims } from './helpers/setup.js';
 
 const GH = 'token.actions.githubusercontent.com';
 const BASE = ['setup', 'aws', '--repository', 'octo-org/octo-repo', '--environment', 'production', '--role-name', 'deploy'];
@@ -164,6 +165,14 @@ describe('failures', () => {
     expect(writes()).toEqual([]);
   });
 
+  it('with --account and an empty account, stops after the provider when IAM shows another account', async () => {
+    const r = await apply([...BASE, '--account', '999999999999', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--account 999999999999 was given, but these credentials are for account 123456789012 (the OIDC provider was created there; nothing else was changed)');
+    expect(writes()).toEqual(['CreateOpenIDConnectProvider']);
+    expect(iam.roles.size).toBe(0);
+  });
+
   it('an IAM error ends the run with exit 3, naming the call, after saying what was done', async () => {
     iam.failNext({ action: 'CreateRole', status: 403, code: 'AccessDenied', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole' });
     const r = await apply([...BASE, '--yes']);
@@ -192,6 +201,54 @@ describe('failures', () => {
       expect(r.stderr).toContain(message);
     }
     expect(iam.calls).toEqual([]);
+  });
+});
+
+/** Runs the CLI in a pseudo-terminal (Python's pty module) and answers `answer` to its question. */
+function inTerminal(args: string[], answer: string): Promise<{ code: number; output: string }> {
+  const driver = [
+    'import json, os, pty, sys',
+    'pid, fd = pty.fork()',
+    'if pid == 0:',
+    '    os.execvpe(sys.argv[1], sys.argv[1:], os.environ)',
+    'out = b""',
+    'answered = False',
+    'while True:',
+    '    try:',
+    '        chunk = os.read(fd, 4096)',
+    '    except OSError:',
+    '        break',
+    '    if not chunk:',
+    '        break',
+    '    out += chunk',
+    '    if not answered and b"[y/N] " in out:',
+    '        os.write(fd, os.environ["KEYLESS_TEST_ANSWER"].encode() + b"\\n")',
+    '        answered = True',
+    '_, status = os.waitpid(pid, 0)',
+    'print(json.dumps({"code": os.waitstatus_to_exitcode(status), "output": out.decode("utf8", "replace")}))',
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', driver, process.execPath, BUNDLE, ...args, '--apply'], {
+      env: cleanEnv({ ...credentials(), KEYLESS_TEST_ANSWER: answer, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }),
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve(JSON.parse(stdout) as { code: number; output: string }));
+  });
+}
+
+describe('the question on a terminal (a real pseudo-terminal)', () => {
+  it('asks y/N; "n" changes nothing (exit 3); "y" makes the changes', async () => {
+    const no = await inTerminal(BASE, 'n');
+    expect(no.output).toContain('Make these 2 changes? [y/N] ');
+    expect(no.output).toContain('Nothing changed.');
+    expect(no.code).toBe(3);
+    expect(writes()).toEqual([]);
+    const yes = await inTerminal(BASE, 'y');
+    expect(yes.code, yes.output).toBe(0);
+    expect(yes.output).toContain('done: created the role arn:aws:iam::123456789012:role/deploy');
+    expect(writes()).toEqual(['CreateOpenIDConnectProvider', 'CreateRole']);
   });
 });
 
