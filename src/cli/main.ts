@@ -23,7 +23,6 @@ import {
 } from './format.js';
 import { EVALUATE_HELP, GENERATE_HELP, LINT_HELP, MAIN_HELP, TRUST_POLICY_HELP } from './help.js';
 import { claimsFromJson, claimsFromToken, CliError, parseJsonInput } from './inputs.js';
-import { setupCommand } from './setup.js';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -276,7 +275,8 @@ export function run(argv: readonly string[], io: CliIo): number | Promise<number
       return EXIT_OK;
     }
     if (command === 'trust-policy') return trustPolicyCommand(rest, io);
-    if (command === 'setup') return setupCommand(rest, io);
+    // Loaded only for `setup`, so the trust-policy commands start as fast as before.
+    if (command === 'setup') return import('./setup.js').then((setup) => setup.setupCommand(rest, io));
     throw new CliError(
       command.startsWith('-')
         ? `unknown flag ${command}; run "keyless --help"`

@@ -130,7 +130,12 @@ export function setupNotes(intent: SetupIntent, format: OutputFormat | 'apply'):
     notes.push(`the workflow's role-to-assume uses the placeholder ${ACCOUNT_PLACEHOLDER}: replace it with your account id (or pass --account)`);
   }
   for (const note of generateNotes(intent.trust)) if (!/placeholder ACCOUNT_ID/.test(note)) notes.push(note);
-  const findings = lintTrustPolicy(intendedTrustPolicy(intent, '123456789012'), { audience: intent.trust.audience, issuer: intent.trust.issuer });
+  const policy = intendedTrustPolicy(intent, '123456789012');
+  const size = JSON.stringify(policy).replace(/\s/g, '').length;
+  if (size > 2048) {
+    notes.push(`the trust policy is ${size} characters without whitespace; IAM refuses more than 2048 unless the "Role trust policy length" quota is raised (up to 4096): admit fewer runs per role, or raise the quota`);
+  }
+  const findings = lintTrustPolicy(policy, { audience: intent.trust.audience, issuer: intent.trust.issuer });
   if (findings.some((f) => f.ruleId === 'pull-request-with-protected')) {
     notes.push('the role admits pull_request runs as well as environments or branches: a pull request runs code before review, so consider a separate role for pull requests');
   }

@@ -1,6 +1,6 @@
 /** What `keyless setup aws` is asked to set up, checked: the runs to admit and the role around them. Pure. */
-import { generateTrustPolicy, GenerateError, type GenerateOptions } from '../trust/index.js';
-import { conditionKeyPrefix, GITHUB_ISSUER, PARTITIONS } from '../trust/keys.js';
+import { generateTrustPolicy, type GenerateOptions } from '../trust/index.js';
+import { conditionKeyPrefix, GITHUB_ISSUER } from '../trust/keys.js';
 
 export const OUTPUT_FORMATS = ['cloudformation', 'terraform', 'aws-cli'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -105,7 +105,6 @@ export function checkSetupInput(input: SetupInput): SetupIntent {
   if (regionPartition !== undefined && regionPartition !== partition) {
     throw new SetupInputError('region', `region ${region} is in partition ${regionPartition}, but the role is in ${partition} (--partition)`);
   }
-  if (!(PARTITIONS as readonly string[]).includes(partition)) throw new GenerateError('partition', `partition ${JSON.stringify(partition)} is not one of ${PARTITIONS.join(', ')}`);
 
   const repositories = [trust.repository, ...(trust.additionalRepositories ?? [])].join(', ');
   return {

@@ -54,4 +54,12 @@ describe('keyless setup', () => {
     expect(r.stderr).toContain("note: the workflow's role-to-assume uses the placeholder ACCOUNT_ID");
     expect(r.stdout.startsWith('#!/usr/bin/env bash\n')).toBe(true);
   });
+
+  it('says when the trust policy is longer than IAM accepts by default', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ['--environment', `environment-${i}`]).flat();
+    const r = keyless(['setup', 'aws', '--repository', 'octo-org/octo-repo', ...many, '--format', 'terraform']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: the trust policy is \d+ characters without whitespace; IAM refuses more than 2048/);
+    expect(keyless(['setup', 'aws', '--repository', 'o/r', '--environment', 'prod', '--format', 'terraform']).stderr).not.toContain('2048');
+  });
 });
