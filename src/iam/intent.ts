@@ -14,6 +14,8 @@ export interface SetupIntent {
   readonly roleName: string;
   /** True when the role name was derived from the repository rather than given. */
   readonly roleNameDefaulted: boolean;
+  /** Every repository, as given (`OWNER/REPO` or `OWNER@ID/REPO@ID`). */
+  readonly repositories: readonly string[];
   readonly description: string;
   readonly maxSessionDuration: number;
   readonly policyArns: readonly string[];
@@ -106,12 +108,13 @@ export function checkSetupInput(input: SetupInput): SetupIntent {
     throw new SetupInputError('region', `region ${region} is in partition ${regionPartition}, but the role is in ${partition} (--partition)`);
   }
 
-  const repositories = [trust.repository, ...(trust.additionalRepositories ?? [])].join(', ');
+  const repositories = [trust.repository, ...(trust.additionalRepositories ?? [])];
   return {
     trust,
     roleName,
     roleNameDefaulted: input.roleName === undefined,
-    description: `GitHub Actions OIDC role for ${repositories} (keyless setup aws)`.slice(0, 1000),
+    repositories,
+    description: `GitHub Actions OIDC role for ${repositories.join(', ')} (keyless setup aws)`.slice(0, 1000),
     maxSessionDuration,
     policyArns,
     ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
