@@ -9,6 +9,7 @@ Usage:
   keyless trust-policy evaluate --policy FILE (--claims FILE.json | --token FILE.jwt) [--json]
   keyless trust-policy lint --policy FILE [--audience A] [--max-size N] [--json]
   keyless trust-policy generate --repository OWNER/REPO [--environment E]... [--branch B]... [--tag T]... [--json]
+  keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|terraform|aws-cli | --apply)
   keyless --version
   keyless --help
   keyless help COMMAND    (e.g. keyless help trust-policy lint)
@@ -17,6 +18,7 @@ Commands:
   trust-policy evaluate   allow or deny, as STS would for sts:AssumeRoleWithWebIdentity, and why
   trust-policy lint       find trust policies that admit too much, or can never match
   trust-policy generate   write the least-privilege trust policy for exactly the given runs
+  setup aws               the OIDC provider, a least-privilege role and the workflow, in one command
 
 ${EXIT_CODES_HELP}
 Run "keyless trust-policy COMMAND --help" (or "keyless help trust-policy COMMAND") for a command's options.

@@ -18,14 +18,32 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+/** A y/N question on the terminal (stderr), answered on stdin. */
+async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function internalError(error: unknown): void {
+  process.stderr.write(`keyless: internal error: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+}
+
 try {
-  process.exitCode = run(process.argv.slice(2), {
+  const code = run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     version: packageVersion(),
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm } : {}),
   });
+  if (typeof code === 'number') process.exitCode = code;
+  else code.then((c) => (process.exitCode = c), internalError);
 } catch (error) {
-  process.stderr.write(`keyless: internal error: ${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
+  internalError(error);
 }
