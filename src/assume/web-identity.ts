@@ -9,7 +9,7 @@ import type { RunContext } from '../inputs/context.js';
 import { proxyAgents, proxyFrom, type HttpAgents } from '../shared/http.js';
 import { requestRunnerToken, runnerTokenEndpoint } from '../token/runner-endpoint.js';
 import { readTokenFile } from '../token/file.js';
-import { verifyToken, type Claims } from '../verify/token.js';
+import { refuseOtherIssuer, verifyToken, type Claims } from '../verify/token.js';
 import { fetchIssuerKeys } from '../verify/issuer-keys.js';
 import { findFailedClaimRule } from '../verify/claim-rules.js';
 import { assumeRoleWithWebIdentity, preloadSts, StsFailure, type AssumedRole } from './sts.js';
@@ -53,8 +53,12 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   const timeoutMs = settings.requestTimeoutMs;
   // Everything that can be checked locally is, before the first request of any kind.
   const fileToken = settings.webIdentityTokenFile ? await readTokenFile(settings.webIdentityTokenFile) : undefined;
-  if (fileToken) hooks.setSecret(fileToken);
-  else runnerTokenEndpoint(context);
+  if (fileToken) {
+    hooks.setSecret(fileToken);
+    refuseOtherIssuer(fileToken, settings.oidcIssuer);
+  } else {
+    runnerTokenEndpoint(context);
+  }
   const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, { audience: settings.audience, issuer: settings.oidcIssuer }, hooks) : undefined;
 
   // The token and the issuer's keys do not depend on each other: fetch both at once.

@@ -27,6 +27,6 @@ export type { ContextEntry, ProviderArn, RequestContext } from './keys.js';
 export { parseOperator } from './operators.js';
 export type { OperatorSpec } from './operators.js';
 export { hasWildcard, matchesStringLike } from './wildcard.js';
-export { DEFAULT_TRUST_POLICY_QUOTA, MAX_STATED_TRUST_POLICY_QUOTA, sizeFindings, trustPolicySize } from './size.js';
+export { DEFAULT_TRUST_POLICY_QUOTA, MAX_STATED_TRUST_POLICY_QUOTA, SIZE_RULE_IDS, sizeFindings, trustPolicySize } from './size.js';
 export { missingClaims } from './claims-used.js';
 export type { MissingClaim } from './claims-used.js';

@@ -10,6 +10,8 @@
 
 /** The quota every account starts with. */
 export const DEFAULT_TRUST_POLICY_QUOTA = 2048;
+/** The rule ids of the size findings, for callers that leave the size to IAM (or report it themselves). */
+export const SIZE_RULE_IDS: ReadonlySet<string> = new Set(['policy-too-large', 'policy-near-size-limit']);
 /** The largest quota Service Quotas approves automatically (IAM quotas page, 2026). */
 export const AUTO_APPROVED_TRUST_POLICY_QUOTA = 4096;
 /** The largest quota `--max-size` accepts: more than any account is known to have been granted. */

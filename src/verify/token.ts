@@ -93,12 +93,7 @@ export async function verifyToken(token: string, verification: Verification): Pr
     throw rejected('not a JWT (expected three base64url parts separated by dots)');
   }
   if (header.alg !== 'RS256') throw rejected(`signature algorithm ${show(header.alg)} is not allowed; expected "RS256"`);
-  const claimedIssuer = unverifiedClaims(token)?.iss;
-  if (typeof claimedIssuer === 'string' && claimedIssuer !== verification.issuer) {
-    throw rejected(`issuer mismatch: expected ${show(verification.issuer)} (input oidc-issuer), token has iss ${show(claimedIssuer)} (read before its signature, which only that issuer's keys can check)`, [
-      trustIssuerHint(claimedIssuer),
-    ]);
-  }
+  refuseOtherIssuer(token, verification.issuer);
   let jwks = verification.keys;
   const hasKey = (set: JSONWebKeySet) => set.keys.some((key) => header.kid === undefined || key.kid === header.kid);
   if (!hasKey(jwks) && verification.refreshKeys) jwks = await verification.refreshKeys();
@@ -132,6 +127,20 @@ export async function verifyToken(token: string, verification: Verification): Pr
   const problem = checkStandardClaims(claims, verification);
   if (problem) throw rejected(problem, claims.iss !== verification.issuer && typeof claims.iss === 'string' ? [trustIssuerHint(claims.iss)] : []);
   return claims;
+}
+
+/**
+ * Refuses a token that names another issuer than the one configured, before any key is fetched or
+ * looked up (it is read unverified, and only ever used to refuse): a token file from a Kubernetes
+ * cluster with oidc-issuer left at GitHub's fails here, with no request.
+ */
+export function refuseOtherIssuer(token: string, issuer: string): void {
+  const claimed = unverifiedClaims(token)?.iss;
+  if (typeof claimed === 'string' && claimed !== issuer) {
+    throw rejected(`issuer mismatch: expected ${show(issuer)} (input oidc-issuer), token has iss ${show(claimed)} (read before its signature, which only that issuer's keys can check)`, [
+      trustIssuerHint(claimed),
+    ]);
+  }
 }
 
 /** Claims read without verification, for explaining a rejection only (never for decisions). */

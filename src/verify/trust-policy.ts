@@ -15,8 +15,6 @@ export interface LoadedTrustPolicy {
   readonly document: unknown;
 }
 
-const SIZE_RULES = new Set(['policy-too-large', 'policy-near-size-limit']);
-
 const invalid = (file: string, expected: string) =>
   new KeylessError('invalid-input', `Invalid input: ${inputProblem('trust-policy', file, expected)}`);
 
@@ -34,7 +32,7 @@ export async function loadTrustPolicy(file: string, expected: { audience: string
   } catch (error) {
     throw invalid(file, `a JSON trust policy document (${(error as Error).message})`);
   }
-  const { parseTrustPolicy, lintTrustPolicy, TrustPolicyError } = await import('../trust/index.js');
+  const { parseTrustPolicy, lintTrustPolicy, TrustPolicyError, SIZE_RULE_IDS } = await import('../trust/index.js');
   try {
     parseTrustPolicy(document);
   } catch (error) {
@@ -43,7 +41,7 @@ export async function loadTrustPolicy(file: string, expected: { audience: string
   }
   // The size rules are IAM's business when the policy is saved: a policy in use fits the account's quota.
   for (const finding of lintTrustPolicy(document, expected)) {
-    if (finding.severity === 'error' && !SIZE_RULES.has(finding.ruleId)) log.warning(`trust-policy ${file}: ${finding.ruleId} at ${finding.path}: ${finding.message}`);
+    if (finding.severity === 'error' && !SIZE_RULE_IDS.has(finding.ruleId)) log.warning(`trust-policy ${file}: ${finding.ruleId} at ${finding.path}: ${finding.message}`);
   }
   return { file, document };
 }

