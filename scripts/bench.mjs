@@ -6,6 +6,7 @@
 //   npm run bench -- --compare DIR         also run configure-aws-credentials from DIR (a checkout
 //                                          of aws-actions/configure-aws-credentials: DIR/action.yml,
 //                                          DIR/dist/index.js), interleaved, against the same fakes
+//   npm run bench -- --write-readme        also write README's Speed section from the results
 //
 // Every figure is the median wall time from process start to exit after exporting, over repeated
 // runs against the loopback issuer and STS, interleaved with a bare `node -e ''` as the reference.
@@ -17,9 +18,15 @@ import { parseArgs } from 'node:util';
 import { ACTION_ENTRY, ROOT, nodeBinaries, runAction } from '../lib/local/harness.js';
 import { startLocalIssuer } from '../lib/local/issuer.js';
 import { startLocalSts } from '../lib/local/sts.js';
+import { renderSpeedSection, writeReadmeSection } from './bench-report.mjs';
 
 const { values: flags } = parseArgs({
-  options: { runs: { type: 'string', default: process.env.BENCH_RUNS ?? '30' }, latency: { type: 'string', default: '50' }, compare: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: process.env.BENCH_RUNS ?? '30' },
+    latency: { type: 'string', default: '50' },
+    compare: { type: 'string' },
+    'write-readme': { type: 'boolean', default: false },
+  },
 });
 const RUNS = Number(flags.runs);
 const LATENCY_MS = Number(flags.latency);
@@ -82,6 +89,7 @@ async function main() {
   const inputs = { 'role-to-assume': ROLE, 'aws-region': 'us-east-1', 'oidc-issuer': issuer.url };
   const env = { ACTIONS_ID_TOKEN_REQUEST_URL: issuer.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.requestToken, AWS_ENDPOINT_URL_STS: sts.url };
 
+  const results = { loopback: [], network: {}, latencyMs: LATENCY_MS, runs: RUNS, date: new Date().toISOString().slice(0, 10), competitor: cac && `configure-aws-credentials from ${cac.entry}` };
   for (const { label, path: node } of nodeBinaries()) {
     const isRunnerNode = label.startsWith('node v24');
     const samples = { bare: [], keyless: [], later: [], cac: [], started: [], tokenAndKeys: [], sts: [], bareRss: [], keylessRss: [], cacRss: [] };
@@ -122,6 +130,15 @@ async function main() {
     if (samples.keylessRss.some(Number.isFinite)) {
       console.log(`  peak RSS: bare ${mib(samples.bareRss)} MiB, keyless ${mib(samples.keylessRss)} MiB` + (samples.cacRss.length > 0 ? `, ${cac.label} ${mib(samples.cacRss)} MiB` : ''));
     }
+    results.loopback.push({
+      label: `${label}${isRunnerNode ? ' (the runner\'s)' : ''}`,
+      bare: bare.median,
+      keyless: keyless.median,
+      later: m(samples.later),
+      cac: samples.cac.length > 0 ? m(samples.cac) : undefined,
+      keylessRssMiB: Number(mib(samples.keylessRss)),
+      cacRssMiB: samples.cacRss.length > 0 ? Number(mib(samples.cacRss)) : undefined,
+    });
   }
 
   // A network, not a loopback: the same latency on every answer (token, discovery, JWKS, STS).
@@ -160,7 +177,12 @@ async function main() {
       (cac ? `; keyless = ${(m(samples.keyless) / m(samples.cac)).toFixed(2)}× ${cac.label}` : ''),
   );
   console.log(`  inside keyless: modules loaded ${ms(m(samples.started))}, token + keys in ${ms(m(samples.tokenAndKeys) - m(samples.started))} (${LATENCY_MS} ms per round trip)`);
+  results.network = { label: runnerNode.label, bare: bare.median, keyless: m(samples.keyless), later: m(samples.later), cac: cac ? m(samples.cac) : undefined };
   await Promise.all([issuer.close(), sts.close(), remoteSts.close()]);
+  if (flags['write-readme']) {
+    writeReadmeSection(ROOT, renderSpeedSection(results, ROOT));
+    console.log('\nREADME.md: Speed section written from these results');
+  }
 }
 
 await main();

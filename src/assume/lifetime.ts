@@ -43,13 +43,13 @@ function likelyCause(facts: LifetimeFacts): string {
 
 export function checkLifetime(facts: LifetimeFacts): LifetimeProblem | undefined {
   const remaining = (facts.expiration.getTime() - facts.nowMs) / 1000;
-  const expires = `expire at ${facts.expiration.toISOString()}, in ${duration(remaining)}, though role-duration-seconds asked for ${facts.requestedSeconds} s`;
+  const when = `${facts.expiration.toISOString()}, in ${duration(remaining)}, though role-duration-seconds asked for ${facts.requestedSeconds} s`;
   if (remaining < UNUSABLE_BELOW_SECONDS) {
-    return { severity: 'error', message: `STS issued credentials that ${expires}; nothing was exported. Likely cause: ${likelyCause(facts)}.` };
+    return { severity: 'error', message: `STS issued credentials that expire at ${when}; nothing was exported. Likely cause: ${likelyCause(facts)}.` };
   }
   const shortfall = facts.requestedSeconds - remaining;
   if (shortfall >= SHORTER_THAN_ASKED_SECONDS && shortfall >= facts.requestedSeconds * 0.1) {
-    return { severity: 'warning', message: `The credentials ${expires}. Likely cause: ${likelyCause(facts)}.` };
+    return { severity: 'warning', message: `The credentials expire at ${when}. Likely cause: ${likelyCause(facts)}.` };
   }
   return undefined;
 }

@@ -12,7 +12,7 @@ import { readTokenFile } from '../token/file.js';
 import { refuseOtherIssuer, verifyToken, type Claims } from '../verify/token.js';
 import { fetchIssuerKeys } from '../verify/issuer-keys.js';
 import { findFailedClaimRule } from '../verify/claim-rules.js';
-import { assumeRoleWithWebIdentity, preloadSts, StsFailure, type AssumedRole } from './sts.js';
+import { assumeRoleWithWebIdentity, StsFailure, warmUpSts, type AssumedRole } from './sts.js';
 import { stsFailureMessage } from './failure-message.js';
 import { classifyStsError, hintFor } from './sts-errors.js';
 import { explainAccessDenied } from './explain.js';
@@ -75,7 +75,7 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   keysPromise.catch(() => undefined);
   // Load the SDK while the token and keys are on the wire: only once the requests have left,
   // since evaluating it holds the event loop. A load failure surfaces at the STS call.
-  setImmediate(() => preloadSts().catch(() => undefined));
+  setImmediate(() => warmUpSts(settings).catch(() => undefined));
   const token = await tokenPromise;
   const keys = await keysPromise;
   const tokenAndKeysAt = performance.now();

@@ -56,7 +56,7 @@ export function workflowSnippet(intent: SetupIntent, roleArn: string): string {
     '      id-token: write   # lets the job request an OIDC token',
     '      contents: read',
     '    steps:',
-    '      - uses: actions/checkout@v4',
+    '      - uses: actions/checkout@v6',
     '      - uses: keyless/keyless@v1',
     '        with:',
     `          role-to-assume: ${yamlScalar(roleArn)}`,

@@ -3,31 +3,34 @@
  * README troubleshooting section), a message a user can act on, and optional detail lines.
  * Anything else reaching the top level is a bug and is reported as such.
  */
-export type ErrorCode =
-  | 'invalid-input'
-  | 'token-permission-missing'
-  | 'token-request-failed'
-  | 'token-file-unreadable'
-  | 'issuer-unreachable'
-  | 'token-rejected'
-  | 'claim-rule-failed'
-  | 'trust-policy-denied'
-  | 'role-not-selected'
-  | 'sts-access-denied'
-  | 'sts-rejected'
-  | 'sts-unavailable'
-  | 'sts-timeout'
-  | 'sts-bad-response'
-  | 'credentials-expiring'
-  | 'special-characters-exhausted'
-  | 'account-not-allowed'
-  | 'export-failed'
-  | 'action-timeout'
-  | 'profile-exists'
-  | 'profile-write-failed'
-  | 'runner-temp-missing'
-  | 'chaining-source-missing'
-  | 'credential-process-config';
+export const ERROR_CODES = [
+  'invalid-input',
+  'token-permission-missing',
+  'token-request-failed',
+  'token-file-unreadable',
+  'issuer-unreachable',
+  'token-rejected',
+  'claim-rule-failed',
+  'trust-policy-denied',
+  'role-not-selected',
+  'sts-access-denied',
+  'sts-rejected',
+  'sts-unavailable',
+  'sts-timeout',
+  'sts-bad-response',
+  'credentials-expiring',
+  'special-characters-exhausted',
+  'account-not-allowed',
+  'export-failed',
+  'action-timeout',
+  'profile-exists',
+  'profile-write-failed',
+  'runner-temp-missing',
+  'chaining-source-missing',
+  'credential-process-config',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class KeylessError extends Error {
   override readonly name = 'KeylessError';
