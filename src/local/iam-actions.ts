@@ -1,5 +1,6 @@
 // The state and the actions of the loopback IAM: OIDC providers, roles, their trust policies,
 // boundaries and attached managed policies, with IAM's validation, error codes and messages.
+import { QueryError } from './aws-query.js';
 import { createHash } from 'node:crypto';
 import { xmlElement, type XmlElement } from './xml.js';
 
@@ -27,11 +28,8 @@ export interface IamOidcProvider {
 }
 
 /** An answer in IAM's ErrorResponse shape. */
-export class IamError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly type: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender') {
-    super(message);
-  }
-}
+/** An error answer in IAM's ErrorResponse shape. */
+export class IamError extends QueryError {}
 
 const noSuchEntity = (message: string) => new IamError(404, 'NoSuchEntity', message);
 const malformed = (message: string) => new IamError(400, 'MalformedPolicyDocument', message);
