@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeHost } from './host.js';
 import { run } from './main.js';
 
 /** The version from package.json (two levels up from lib/cli/ and from dist/cli/). */
@@ -18,14 +19,21 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+const internalError = (error: unknown): void => {
+  process.stderr.write(`keyless: internal error: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+};
+
 try {
-  process.exitCode = run(process.argv.slice(2), {
+  const code = run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     version: packageVersion(),
+    host: nodeHost({ cwd: process.cwd(), awsRegion: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1' }),
   });
+  if (typeof code === 'number') process.exitCode = code;
+  else code.then((c) => (process.exitCode = c), internalError);
 } catch (error) {
-  process.stderr.write(`keyless: internal error: ${(error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
+  internalError(error);
 }

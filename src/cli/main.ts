@@ -23,6 +23,10 @@ import {
 } from './format.js';
 import { EVALUATE_HELP, GENERATE_HELP, LINT_HELP, MAIN_HELP, TRUST_POLICY_HELP } from './help.js';
 import { claimsFromJson, claimsFromToken, CliError, parseJsonInput } from './inputs.js';
+import { auditCommand } from './audit.js';
+import { proveCommand } from './prove.js';
+import { testCommand } from './test.js';
+import type { CommandHost } from './host.js';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -34,6 +38,8 @@ export interface CliIo {
   /** Reads a UTF-8 file; throws a Node.js fs error (with `code`) when it cannot. */
   readonly readFile: (path: string) => string;
   readonly version: string;
+  /** Files, standard input and IAM for audit, test and prove (supplied by the entry point). */
+  readonly host?: CommandHost;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -234,7 +240,7 @@ function generateCommand(args: string[], io: CliIo): number {
   return EXIT_OK;
 }
 
-function trustPolicyCommand(args: string[], io: CliIo): number {
+function trustPolicyCommand(args: string[], io: CliIo): number | Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
     if (sub === undefined) {
@@ -251,13 +257,19 @@ function trustPolicyCommand(args: string[], io: CliIo): number {
       return lintCommand(rest, io);
     case 'generate':
       return generateCommand(rest, io);
+    case 'audit':
+      return auditCommand(rest, io);
+    case 'test':
+      return testCommand(rest, io);
+    case 'prove':
+      return proveCommand(rest, io);
     default:
-      throw new CliError(`unknown command "trust-policy ${sub}"; expected evaluate, lint or generate ("keyless trust-policy --help")`);
+      throw new CliError(`unknown command "trust-policy ${sub}"; expected evaluate, lint, generate, audit, test or prove ("keyless trust-policy --help")`);
   }
 }
 
-/** Runs the CLI; returns the exit code. Never throws for bad input: that is exit code 2. */
-export function run(argv: readonly string[], io: CliIo): number {
+/** Runs the CLI; returns the exit code (a promise for audit, test, prove). Never throws for bad input: that is exit code 2. */
+export function run(argv: readonly string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {
