@@ -15,6 +15,7 @@ const ENTRIES = {
   post: ['post.js', 'dist/post'],
   cli: ['cli/index.js', 'dist/cli'],
   'credential-process': ['credential-process/index.js', 'dist/credential-process'],
+  audit: ['audit-action.js', 'dist/audit'],
 };
 
 const args = process.argv.slice(2);

@@ -23,9 +23,6 @@ import {
 } from './format.js';
 import { EVALUATE_HELP, GENERATE_HELP, LINT_HELP, MAIN_HELP, TRUST_POLICY_HELP } from './help.js';
 import { claimsFromJson, claimsFromToken, CliError, parseJsonInput } from './inputs.js';
-import { auditCommand } from './audit.js';
-import { proveCommand } from './prove.js';
-import { testCommand } from './test.js';
 import type { CommandHost } from './host.js';
 
 export const EXIT_OK = 0;
@@ -257,12 +254,13 @@ function trustPolicyCommand(args: string[], io: CliIo): number | Promise<number>
       return lintCommand(rest, io);
     case 'generate':
       return generateCommand(rest, io);
+    // Loaded only when used, so that evaluate, lint and generate start as fast as before.
     case 'audit':
-      return auditCommand(rest, io);
+      return import('./audit.js').then((m) => m.auditCommand(rest, io));
     case 'test':
-      return testCommand(rest, io);
+      return import('./test.js').then((m) => m.testCommand(rest, io));
     case 'prove':
-      return proveCommand(rest, io);
+      return import('./prove.js').then((m) => m.proveCommand(rest, io));
     default:
       throw new CliError(`unknown command "trust-policy ${sub}"; expected evaluate, lint, generate, audit, test or prove ("keyless trust-policy --help")`);
   }

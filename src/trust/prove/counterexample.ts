@@ -18,7 +18,8 @@ export function describeRun(s: Scenario, values: ReadonlyMap<FieldName, string>,
     event,
     ...(event === 'pull_request_target' ? { baseRef: v('refName') } : {}),
     workflow: v('workflow'),
-    jobWorkflowRef: v('jobWorkflowRef'),
+    // Left free, the job's workflow is the run's own (not a reusable one from elsewhere).
+    ...(values.has('jobWorkflowRef') ? { jobWorkflowRef: v('jobWorkflowRef') } : {}),
     actor: v('actor'),
     actorId: v('actorId'),
     ownerId: v('ownerId'),
@@ -40,6 +41,8 @@ export function describeRun(s: Scenario, values: ReadonlyMap<FieldName, string>,
 export function counterexampleClaims(s: Scenario, values: ReadonlyMap<FieldName, string>, template?: readonly string[]): Record<string, string> {
   const claims = runClaims(describeRun(s, values, template));
   for (const [claim, parts] of s.claims) {
+    // Claims built only from parts the search chose (or literals); the others use samples.
+    if (parts.some((p) => typeof p !== 'string' && !values.has(p.field))) continue;
     const expected = renderParts(parts, values);
     const actual = claim === 'owner' ? claims.repository_owner : claims[claim];
     if (actual !== expected) throw new Error(`internal: the run model builds ${claim}=${JSON.stringify(expected)}, the claims ${JSON.stringify(actual)}`);
