@@ -12,6 +12,7 @@ Usage:
   keyless trust-policy audit PATH... [--live] [--json | --format sarif]
   keyless trust-policy test FILE... [--json]
   keyless trust-policy prove (--policy FILE --only KEY=VALUE[,VALUE...] | --disjoint A B) [--json]
+  keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|terraform|aws-cli | --apply)
   keyless --version
   keyless --help
 
@@ -22,6 +23,7 @@ Commands:
   trust-policy audit      find and lint every role trusting GitHub in IaC, IAM output or the account
   trust-policy test       check that given runs are allowed or denied (expectation files)
   trust-policy prove      prove exactly which runs a role admits, or find one it should not
+  setup aws               the OIDC provider, a least-privilege role and the workflow, in one command
 
 ${EXIT_CODES_HELP}
 Run "keyless trust-policy COMMAND --help" for a command's options.

@@ -19,10 +19,21 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-const internalError = (error: unknown): void => {
+/** A y/N question on the terminal (stderr), answered on stdin. */
+async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function internalError(error: unknown): void {
   process.stderr.write(`keyless: internal error: ${(error as Error).stack ?? String(error)}\n`);
   process.exitCode = 1;
-};
+}
 
 try {
   const code = run(process.argv.slice(2), {
@@ -31,6 +42,7 @@ try {
     readFile: (path) => readFileSync(path, 'utf8'),
     version: packageVersion(),
     host: nodeHost({ cwd: process.cwd(), awsRegion: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1' }),
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm } : {}),
   });
   if (typeof code === 'number') process.exitCode = code;
   else code.then((c) => (process.exitCode = c), internalError);

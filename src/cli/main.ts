@@ -37,6 +37,8 @@ export interface CliIo {
   readonly version: string;
   /** Files, standard input and IAM for audit, test and prove (supplied by the entry point). */
   readonly host?: CommandHost;
+  /** Asks a yes/no question on the terminal; absent when stdin or stderr is not a TTY. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -266,7 +268,7 @@ function trustPolicyCommand(args: string[], io: CliIo): number | Promise<number>
   }
 }
 
-/** Runs the CLI; returns the exit code (a promise for audit, test, prove). Never throws for bad input: that is exit code 2. */
+/** Runs the CLI; returns the exit code (a promise for commands that do I/O). Never throws for bad input: that is exit code 2. */
 export function run(argv: readonly string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -283,10 +285,12 @@ export function run(argv: readonly string[], io: CliIo): number | Promise<number
       return EXIT_OK;
     }
     if (command === 'trust-policy') return trustPolicyCommand(rest, io);
+    // Loaded only for `setup`, so the trust-policy commands start as fast as before.
+    if (command === 'setup') return import('./setup.js').then((setup) => setup.setupCommand(rest, io));
     throw new CliError(
       command.startsWith('-')
         ? `unknown flag ${command}; run "keyless --help"`
-        : `unknown command ${JSON.stringify(command)}; expected "trust-policy" ("keyless --help")`,
+        : `unknown command ${JSON.stringify(command)}; expected "trust-policy" or "setup" ("keyless --help")`,
     );
   } catch (error) {
     if (error instanceof CliError) {

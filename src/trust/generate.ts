@@ -1,7 +1,8 @@
 /**
- * Generates the least-privilege trust policy for exactly the given runs of one repository: one
- * StringEquals `sub` per environment, branch and tag, `aud` pinned, the GitHub OIDC provider as the
- * only principal.
+ * Generates the least-privilege trust policy for exactly the given runs of one or more repositories:
+ * one StringEquals `sub` per repository and environment, branch, tag or pull request, `aud` pinned,
+ * optionally the reusable workflows (`job_workflow_ref`) that may run, the GitHub OIDC provider as
+ * the only principal.
  */
 import { conditionKeyPrefix, DEFAULT_AUDIENCE, GITHUB_ISSUER, PARTITIONS, WEB_IDENTITY_ACTION } from './keys.js';
 import type { TrustPolicyDocument } from './policy.js';
@@ -10,13 +11,22 @@ import type { TrustPolicyDocument } from './policy.js';
 export const ACCOUNT_PLACEHOLDER = 'ACCOUNT_ID';
 
 export interface GenerateOptions {
-  /** `OWNER/REPO`. */
+  /** `OWNER/REPO`, or the immutable `OWNER@OWNER_ID/REPO@REPO_ID`. */
   readonly repository: string;
+  /** More repositories admitted for the same runs, each `OWNER/REPO` or `OWNER@OWNER_ID/REPO@REPO_ID`. */
+  readonly additionalRepositories?: readonly string[];
   readonly environments?: readonly string[];
   /** Branch names (`main`, or `refs/heads/main`). */
   readonly branches?: readonly string[];
   /** Tag names (`v1.2.3`, or `refs/tags/v1.2.3`). */
   readonly tags?: readonly string[];
+  /** Admit `pull_request` runs (no environment). Forks never get an OIDC token, so these are the repository's own branches. */
+  readonly pullRequests?: boolean;
+  /**
+   * Reusable workflows that must be the one running the job (`job_workflow_ref`), each
+   * `OWNER/REPO/.github/workflows/FILE.yml@refs/heads/BRANCH` (or `@refs/tags/TAG`, or `@` a 40-hex commit).
+   */
+  readonly workflows?: readonly string[];
   /** Numeric owner id; with `repositoryId`, subjects use the immutable `repo:OWNER@OWNER_ID/REPO@REPO_ID:…` form. */
   readonly ownerId?: string;
   readonly repositoryId?: string;
@@ -71,38 +81,96 @@ function checkEnvironment(raw: string): string {
   return raw;
 }
 
-/** The `sub` values the generated policy admits, in order. */
-export function generatedSubjects(options: GenerateOptions): string[] {
-  const slash = options.repository.indexOf('/');
-  const owner = slash > 0 ? options.repository.slice(0, slash) : '';
-  const repo = slash > 0 ? options.repository.slice(slash + 1) : '';
-  if (!OWNER.test(owner) || !REPO.test(repo) || repo === '.' || repo === '..') {
-    throw new GenerateError('repository', `repository ${JSON.stringify(options.repository)} is not OWNER/REPO (e.g. octo-org/octo-repo)`);
-  }
-  const { ownerId, repositoryId } = options;
+interface RepositoryRef {
+  readonly owner: string;
+  readonly repo: string;
+  readonly ownerId?: string;
+  readonly repositoryId?: string;
+}
+
+const ID = /^[1-9]\d{0,19}$/;
+const INLINE_IDS = /^([^@/]+)@([^@/]+)\/([^@/]+)@([^@/]+)$/;
+
+function checkIds(ownerId: string | undefined, repositoryId: string | undefined, where: string): void {
   if ((ownerId === undefined) !== (repositoryId === undefined)) {
-    throw new GenerateError(ownerId === undefined ? 'ownerId' : 'repositoryId', 'give both the owner id and the repository id, or neither');
+    throw new GenerateError(ownerId === undefined ? 'ownerId' : 'repositoryId', `give both the owner id and the repository id, or neither${where}`);
   }
   for (const [option, id] of [['ownerId', ownerId], ['repositoryId', repositoryId]] as const) {
-    if (id !== undefined && !/^[1-9]\d{0,19}$/.test(id)) {
-      throw new GenerateError(option, `${option === 'ownerId' ? 'owner id' : 'repository id'} ${JSON.stringify(id)} is not a number (GitHub's numeric id, e.g. from the token's repository_owner_id / repository_id claims)`);
+    if (id !== undefined && !ID.test(id)) {
+      throw new GenerateError(option, `${option === 'ownerId' ? 'owner id' : 'repository id'} ${JSON.stringify(id)} is not a number (GitHub's numeric id, e.g. from the token's repository_owner_id / repository_id claims)${where}`);
     }
   }
+}
+
+/** `OWNER/REPO` or `OWNER@OWNER_ID/REPO@REPO_ID`; `option` names the option at fault. */
+function parseRepository(raw: string, option: string): RepositoryRef {
+  const inline = INLINE_IDS.exec(raw);
+  const [owner, repo] = inline ? [inline[1]!, inline[3]!] : [raw.slice(0, Math.max(0, raw.indexOf('/'))), raw.slice(raw.indexOf('/') + 1)];
+  if (!OWNER.test(owner) || !REPO.test(repo) || repo === '.' || repo === '..') {
+    throw new GenerateError(option, `repository ${JSON.stringify(raw)} is not OWNER/REPO (e.g. octo-org/octo-repo) or OWNER@OWNER_ID/REPO@REPO_ID`);
+  }
+  if (!inline) return { owner, repo };
+  if (!ID.test(inline[2]!) || !ID.test(inline[4]!)) {
+    throw new GenerateError(option, `repository ${JSON.stringify(raw)}: the ids after "@" must be GitHub's numeric owner and repository ids`);
+  }
+  return { owner, repo, ownerId: inline[2]!, repositoryId: inline[4]! };
+}
+
+/** The repositories, with the ids each one is known by. */
+function repositoryRefs(options: GenerateOptions): RepositoryRef[] {
+  const main = parseRepository(options.repository, 'repository');
+  const { ownerId, repositoryId } = options;
+  checkIds(ownerId, repositoryId, '');
+  if (ownerId !== undefined && main.ownerId !== undefined && (ownerId !== main.ownerId || repositoryId !== main.repositoryId)) {
+    throw new GenerateError('ownerId', `repository ${JSON.stringify(options.repository)} already carries ids that differ from the owner id and repository id given`);
+  }
+  const refs: RepositoryRef[] = [ownerId !== undefined ? { ...main, ownerId, repositoryId: repositoryId! } : main];
+  for (const raw of options.additionalRepositories ?? []) refs.push(parseRepository(raw, 'additionalRepositories'));
+  return refs;
+}
+
+/** The job_workflow_ref values: `OWNER/REPO/.github/workflows/FILE.yml@REF`. */
+export function checkedWorkflows(options: GenerateOptions): string[] {
+  const out: string[] = [];
+  for (const raw of options.workflows ?? []) {
+    const m = /^([^/@\s]+)\/([^/@\s]+)\/\.github\/workflows\/([^/@\s]+\.ya?ml)@(.+)$/.exec(raw);
+    if (!m || !OWNER.test(m[1]!) || !REPO.test(m[2]!)) {
+      throw new GenerateError('workflows', `workflow ${JSON.stringify(raw)} is not OWNER/REPO/.github/workflows/FILE.yml@REF (e.g. octo-org/deploy/.github/workflows/deploy.yml@refs/heads/main)`);
+    }
+    const ref = m[4]!;
+    if (ref.startsWith('refs/heads/')) checkRefName('workflows', 'workflow branch', ref, 'refs/heads/');
+    else if (ref.startsWith('refs/tags/')) checkRefName('workflows', 'workflow tag', ref, 'refs/tags/');
+    else if (!/^[0-9a-f]{40}$/.test(ref)) {
+      throw new GenerateError('workflows', `workflow ${JSON.stringify(raw)}: the part after "@" must be refs/heads/BRANCH, refs/tags/TAG or a 40-character commit SHA, as GitHub writes it in job_workflow_ref`);
+    }
+    if (!out.includes(raw)) out.push(raw);
+  }
+  return out;
+}
+
+/** The `sub` values the generated policy admits, in order. */
+export function generatedSubjects(options: GenerateOptions): string[] {
+  const refs = repositoryRefs(options);
   const contexts = [
     ...(options.environments ?? []).map((e) => `environment:${checkEnvironment(e)}`),
     ...(options.branches ?? []).map((b) => `ref:refs/heads/${checkRefName('branches', 'branch', b, 'refs/heads/')}`),
     ...(options.tags ?? []).map((t) => `ref:refs/tags/${checkRefName('tags', 'tag', t, 'refs/tags/')}`),
+    ...(options.pullRequests ? ['pull_request'] : []),
   ];
   if (contexts.length === 0) {
-    throw new GenerateError('environments', 'give at least one environment, branch or tag: the policy admits exactly those runs');
+    throw new GenerateError('environments', 'give at least one environment, branch, tag or pull requests: the policy admits exactly those runs');
+  }
+  if (options.includeNameOnly && !refs.some((r) => r.ownerId !== undefined)) {
+    throw new GenerateError('includeNameOnly', 'the name-only form is the default without ids; give the owner and repository ids to add the immutable form');
   }
   const bases: string[] = [];
-  if (ownerId !== undefined && repositoryId !== undefined) {
-    bases.push(`repo:${owner}@${ownerId}/${repo}@${repositoryId}`);
-    if (options.includeNameOnly) bases.push(`repo:${owner}/${repo}`);
-  } else {
-    if (options.includeNameOnly) throw new GenerateError('includeNameOnly', 'the name-only form is the default without ids; give the owner and repository ids to add the immutable form');
-    bases.push(`repo:${owner}/${repo}`);
+  for (const ref of refs) {
+    if (ref.ownerId !== undefined) {
+      bases.push(`repo:${ref.owner}@${ref.ownerId}/${ref.repo}@${ref.repositoryId}`);
+      if (options.includeNameOnly) bases.push(`repo:${ref.owner}/${ref.repo}`);
+    } else {
+      bases.push(`repo:${ref.owner}/${ref.repo}`);
+    }
   }
   const subjects: string[] = [];
   for (const base of bases) {
@@ -117,6 +185,7 @@ export function generatedSubjects(options: GenerateOptions): string[] {
 /** The least-privilege trust policy for exactly the given runs. Throws {@link GenerateError} on bad options. */
 export function generateTrustPolicy(options: GenerateOptions): TrustPolicyDocument {
   const subjects = generatedSubjects(options);
+  const workflows = checkedWorkflows(options);
   const account = options.account ?? ACCOUNT_PLACEHOLDER;
   if (options.account !== undefined && !/^\d{12}$/.test(account)) {
     throw new GenerateError('account', `account ${JSON.stringify(account)} is not a 12-digit AWS account id`);
@@ -152,6 +221,7 @@ export function generateTrustPolicy(options: GenerateOptions): TrustPolicyDocume
           StringEquals: {
             [`${prefix}:aud`]: audience,
             [`${prefix}:sub`]: subjects.length === 1 ? subjects[0]! : subjects,
+            ...(workflows.length > 0 ? { [`${prefix}:job_workflow_ref`]: workflows.length === 1 ? workflows[0]! : workflows } : {}),
           },
         },
       },

@@ -1,0 +1,235 @@
+/** `keyless setup aws`: flags → intent → the chosen format, or `--apply` against IAM with the caller's credentials. */
+import { parseArgs } from 'node:util';
+import { awsCliScript } from '../iam/aws-cli.js';
+import { cloudFormationTemplate, cloudFormationYaml } from '../iam/cloudformation.js';
+import { checkSetupInput, OUTPUT_FORMATS, roleArn, SetupInputError, type OutputFormat, type SetupIntent } from '../iam/intent.js';
+import { terraformConfig } from '../iam/terraform.js';
+import { intendedTrustPolicy, requireClaimsLines } from '../iam/trust.js';
+import { workflowSnippet } from '../iam/workflow.js';
+import { ACCOUNT_PLACEHOLDER, generatedSubjects, GenerateError, hasLintErrors, lintTrustPolicy } from '../trust/index.js';
+import { generateNotes } from './format.js';
+import { CliError } from './inputs.js';
+import type { CliIo } from './main.js';
+import { SETUP_AWS_HELP, SETUP_HELP } from './setup-help.js';
+
+const EXIT_OK = 0;
+const EXIT_USAGE = 2;
+
+/** Option names (GenerateOptions fields and setup options) → the flag that sets them. */
+const FLAGS: Record<string, string> = {
+  repository: '--repository',
+  additionalRepositories: '--repository',
+  environments: '--environment',
+  branches: '--branch',
+  tags: '--tag',
+  pullRequests: '--pull-requests',
+  workflows: '--workflow',
+  ownerId: '--owner-id',
+  repositoryId: '--repository-id',
+  includeNameOnly: '--include-name-only',
+  account: '--account',
+  partition: '--partition',
+  audience: '--audience',
+  issuer: '--issuer',
+  roleName: '--role-name',
+  maxSessionDuration: '--max-session-duration',
+  policyArns: '--policy-arn',
+  permissionsBoundary: '--permissions-boundary',
+  region: '--region',
+};
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  repository: { type: 'string', multiple: true },
+  environment: { type: 'string', multiple: true },
+  branch: { type: 'string', multiple: true },
+  tag: { type: 'string', multiple: true },
+  'pull-requests': { type: 'boolean' },
+  workflow: { type: 'string', multiple: true },
+  'owner-id': { type: 'string' },
+  'repository-id': { type: 'string' },
+  'include-name-only': { type: 'boolean' },
+  account: { type: 'string' },
+  partition: { type: 'string' },
+  audience: { type: 'string' },
+  issuer: { type: 'string' },
+  'role-name': { type: 'string' },
+  'max-session-duration': { type: 'string' },
+  'policy-arn': { type: 'string', multiple: true },
+  'permissions-boundary': { type: 'string' },
+  region: { type: 'string' },
+  format: { type: 'string' },
+  json: { type: 'boolean' },
+  apply: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+} as const;
+
+type Values = ReturnType<typeof parseFlags>;
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new CliError(`unknown flag ${flag ?? e.message} for "keyless setup aws"; run "keyless setup aws --help"`);
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new CliError(`${flag ?? 'a flag'} ${/argument missing/.test(e.message) ? 'needs a value' : 'does not take a value'} ("keyless setup aws --help")`);
+    }
+    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new CliError(`unexpected argument for "keyless setup aws": flags take the form --name value`);
+    throw new CliError(e.message);
+  }
+}
+
+function given<T>(value: T | undefined, key: string): Record<string, T> {
+  return value === undefined ? {} : { [key]: value };
+}
+
+/** The checked intent, or a CliError naming the flag. */
+export function intentFromFlags(v: Values): SetupIntent {
+  const repositories = v.repository ?? [];
+  if (repositories.length === 0) throw new CliError('--repository is required: OWNER/REPO, or OWNER@OWNER_ID/REPO@REPO_ID, repeatable ("keyless setup aws --help")');
+  try {
+    return checkSetupInput({
+      trust: {
+        repository: repositories[0]!,
+        additionalRepositories: repositories.slice(1),
+        environments: v.environment ?? [],
+        branches: v.branch ?? [],
+        tags: v.tag ?? [],
+        pullRequests: v['pull-requests'] === true,
+        workflows: v.workflow ?? [],
+        ...given(v['owner-id'], 'ownerId'),
+        ...given(v['repository-id'], 'repositoryId'),
+        ...(v['include-name-only'] ? { includeNameOnly: true } : {}),
+        ...given(v.account, 'account'),
+        ...given(v.partition, 'partition'),
+        ...given(v.audience, 'audience'),
+        ...given(v.issuer, 'issuer'),
+      },
+      ...given(v['role-name'], 'roleName'),
+      ...given(v['max-session-duration'], 'maxSessionDuration'),
+      policyArns: v['policy-arn'] ?? [],
+      ...given(v['permissions-boundary'], 'permissionsBoundary'),
+      ...given(v.region, 'region'),
+    });
+  } catch (error) {
+    if (error instanceof GenerateError || error instanceof SetupInputError) {
+      if (error.option === 'environments' && /at least one/.test(error.message)) throw new CliError(`--environment, --branch, --tag or --pull-requests: ${error.message}`);
+      throw new CliError(`${FLAGS[error.option] ?? error.option}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** Notes for stderr: what was assumed, what to replace, what to know. */
+export function setupNotes(intent: SetupIntent, format: OutputFormat | 'apply'): string[] {
+  const notes: string[] = [];
+  if (intent.roleNameDefaulted) notes.push(`the role is named ${intent.roleName} (pass --role-name to choose)`);
+  if (intent.trust.account === undefined && format !== 'apply') {
+    notes.push(`the workflow's role-to-assume uses the placeholder ${ACCOUNT_PLACEHOLDER}: replace it with your account id (or pass --account)`);
+  }
+  for (const note of generateNotes(intent.trust)) if (!/placeholder ACCOUNT_ID/.test(note)) notes.push(note);
+  const policy = intendedTrustPolicy(intent, '123456789012');
+  const size = JSON.stringify(policy).replace(/\s/g, '').length;
+  if (size > 2048) {
+    notes.push(`the trust policy is ${size} characters without whitespace; IAM refuses more than 2048 unless the "Role trust policy length" quota is raised (up to 4096): admit fewer runs per role, or raise the quota`);
+  }
+  const findings = lintTrustPolicy(policy, { audience: intent.trust.audience, issuer: intent.trust.issuer });
+  if (findings.some((f) => f.ruleId === 'pull-request-with-protected')) {
+    notes.push('the role admits pull_request runs as well as environments or branches: a pull request runs code before review, so consider a separate role for pull requests');
+  }
+  if (format === 'aws-cli' && !/^https:\/\/token\.actions\.githubusercontent\.com(\/|$)/.test(intent.trust.issuer)) {
+    notes.push('older AWS CLIs (such as Debian 12\'s 2.9) require --thumbprint-list for create-open-id-connect-provider: add your server\'s certificate thumbprint there if yours does; current ones let IAM fetch it');
+  }
+  return notes;
+}
+
+function commented(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => (line === '' ? '#' : `# ${line}`))
+    .join('\n');
+}
+
+async function render(intent: SetupIntent, format: OutputFormat, json: boolean, io: CliIo): Promise<number> {
+  const account = intent.trust.account ?? ACCOUNT_PLACEHOLDER;
+  const arn = roleArn(intent, account);
+  const workflow = workflowSnippet(intent, arn);
+  const notes = setupNotes(intent, format);
+  const trustPolicy = intendedTrustPolicy(intent);
+  // The generator's output lints clean; this guards the promise at the edge too.
+  if (hasLintErrors(lintTrustPolicy(intendedTrustPolicy(intent, '123456789012'), { audience: intent.trust.audience }))) {
+    throw new Error('the generated trust policy has lint errors (a bug in keyless)');
+  }
+  let body: string;
+  let document: unknown;
+  if (format === 'cloudformation') {
+    const template = cloudFormationTemplate(intent);
+    document = template;
+    const { stringify } = await import('yaml');
+    // YAML 1.1 output quotes what 1.1 readers would take for a date or a boolean (2012-10-17, yes).
+    body = cloudFormationYaml(intent, template, (value) => stringify(value, { lineWidth: 0, version: '1.1' }));
+  } else if (format === 'terraform') {
+    body = terraformConfig(intent);
+    document = body;
+  } else {
+    body = awsCliScript(intent);
+    document = body;
+  }
+  if (json) {
+    const key = format === 'cloudformation' ? 'template' : format === 'terraform' ? 'config' : 'script';
+    io.stdout(
+      `${JSON.stringify(
+        { format, [key]: document, trustPolicy, subjects: generatedSubjects(intent.trust), requireClaims: requireClaimsLines(intent), roleArn: arn, workflow, notes },
+        null,
+        2,
+      )}\n`,
+    );
+    return EXIT_OK;
+  }
+  io.stdout(`${body}\n# ---- The workflow side: a job that assumes this role ----\n${commented(workflow)}\n`);
+  for (const note of notes) io.stderr(`note: ${note}\n`);
+  return EXIT_OK;
+}
+
+async function setupAws(args: string[], io: CliIo): Promise<number> {
+  const v = parseFlags(args);
+  if (v.help) {
+    io.stdout(SETUP_AWS_HELP);
+    return EXIT_OK;
+  }
+  const format = v.format;
+  if (format !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    throw new CliError(`--format ${JSON.stringify(format)} is not one of ${OUTPUT_FORMATS.join(', ')}`);
+  }
+  if (v.apply && format !== undefined) throw new CliError('--apply sets up IAM directly; give it without --format (or drop --apply to print the setup in a format)');
+  if (!v.apply && v.yes) throw new CliError('--yes confirms the changes of --apply; give it with --apply');
+  if (!v.apply && format === undefined) {
+    throw new CliError(`--format is required: ${OUTPUT_FORMATS.join(', ')} (or --apply to set up IAM with your own credentials) ("keyless setup aws --help")`);
+  }
+  const intent = intentFromFlags(v);
+  if (!v.apply) return render(intent, format as OutputFormat, v.json === true, io);
+  const { applyCommand } = await import('./setup-apply.js');
+  return applyCommand(intent, { json: v.json === true, yes: v.yes === true }, io);
+}
+
+/** `keyless setup …`; bad input is a CliError (exit 2), reported here because this path is async. */
+export async function setupCommand(args: string[], io: CliIo): Promise<number> {
+  try {
+    const [provider, ...rest] = args;
+    if (provider === undefined || provider === '--help' || provider === '-h' || provider === 'help') {
+      (provider === undefined ? io.stderr : io.stdout)(SETUP_HELP);
+      return provider === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    if (provider !== 'aws') throw new CliError(`unknown command "setup ${provider}"; expected "setup aws" ("keyless setup --help")`);
+    return await setupAws(rest, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`keyless: error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
