@@ -10,7 +10,7 @@ export interface CommandHost {
   readonly cwd: string;
   /** Reads a UTF-8 file; throws a Node.js fs error (with `code`). */
   readText(path: string): string;
-  readStdin(): string;
+  readStdin(): Promise<string>;
   isDirectory(path: string): boolean;
   /** A directory's entries. */
   entries(dir: string): { name: string; directory: boolean }[];
@@ -28,7 +28,12 @@ export function nodeHost(settings: HostSettings): CommandHost {
   return {
     cwd: settings.cwd,
     readText: (path) => readFileSync(path, 'utf8'),
-    readStdin: () => readFileSync(0, 'utf8'),
+    readStdin: async () => {
+      // A stream, not readFileSync(0): a pipe's fd may be non-blocking (EAGAIN).
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
     isDirectory: (path) => statSync(path).isDirectory(),
     entries: (dir) => readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, directory: e.isDirectory() })),
     roleLister: async () => (await import('../trust/audit/live-sdk.js')).sdkRoleLister({ region: settings.awsRegion }),

@@ -31,14 +31,14 @@ function walk(host: CommandHost, dir: string, out: string[]): void {
   }
 }
 
-function collect(paths: readonly string[], host: CommandHost): Input[] {
+async function collect(paths: readonly string[], host: CommandHost): Promise<Input[]> {
   const inputs: Input[] = [];
   let stdin = false;
   for (const path of paths) {
     if (path === '-') {
       if (stdin) throw new CliError('"-" (standard input) is given twice');
       stdin = true;
-      inputs.push({ text: host.readStdin(), explicit: true });
+      inputs.push({ text: await host.readStdin(), explicit: true });
       continue;
     }
     let directory: boolean;
@@ -67,7 +67,7 @@ function collect(paths: readonly string[], host: CommandHost): Input[] {
 /** The roles in every input. Notes (files in directories skipped) go to `note`. */
 export async function rolesFromPaths(paths: readonly string[], host: CommandHost, note: (text: string) => void): Promise<FoundRole[]> {
   const found: FoundRole[] = [];
-  for (const input of collect(paths, host)) {
+  for (const input of await collect(paths, host)) {
     const shown = input.file ?? '(standard input)';
     const name = input.file ?? 'standard input';
     let roles: FoundRole[] | undefined;

@@ -68,7 +68,7 @@ export function cloudFormationRoles(root: LNode, file: string | undefined): Foun
       notes.push({
         rule: 'template-conditions',
         severity: 'note',
-        message: `the policy depends on the condition${conditions.length > 1 ? 's' : ''} ${conditions.join(', ')}: checked ${policies.length} variant${policies.length > 1 ? 's' : ''}${conditions.length > MAX_VARIED_CONDITIONS ? ` (conditions after the first ${MAX_VARIED_CONDITIONS} taken as false)` : ''}`,
+        message: `the policy depends on the condition${conditions.length > 1 ? 's' : ''} ${conditions.join(', ')}: checked every combination (${policies.length === 1 ? 'all give the same policy' : `${policies.length} different policies`})${conditions.length > MAX_VARIED_CONDITIONS ? `; conditions after the first ${MAX_VARIED_CONDITIONS} taken as false` : ''}`,
         path: '$',
       });
     }

@@ -6,7 +6,7 @@
  * resource's attribute) becomes a `${…}` placeholder that lint reports, plus a finding here.
  */
 import { index, member } from '../path.js';
-import { get, type LNode } from './located.js';
+import { get, setOwn, type LNode } from './located.js';
 import type { AuditFinding } from './types.js';
 
 export const NO_VALUE = Symbol('AWS::NoValue');
@@ -130,7 +130,7 @@ export class Resolver {
       const p = member(path, e.key);
       this.lines.set(p, e.keyLine);
       const v = this.resolve(e.value, p);
-      if (v !== NO_VALUE) out[e.key] = v;
+      if (v !== NO_VALUE) setOwn(out, e.key, v);
     }
     return out;
   }

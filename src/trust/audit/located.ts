@@ -134,8 +134,13 @@ export function toPlain(node: LNode): unknown {
   if (node.kind === 'scalar') return node.value;
   if (node.kind === 'seq') return node.items.map(toPlain);
   const out: Record<string, unknown> = {};
-  for (const e of node.entries) out[e.key] = toPlain(e.value);
+  for (const e of node.entries) setOwn(out, e.key, toPlain(e.value));
   return out;
+}
+
+/** Sets an own property, even one named `__proto__` (plain assignment would change the prototype). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** The entry for a key of a map node. */

@@ -8,7 +8,7 @@ function plural(n: number, word: string): string {
 
 function where(role: AuditedRole, line: number | undefined): string {
   const file = role.source.file;
-  if (file === undefined) return role.source.format === 'live' ? 'IAM, live' : 'standard input';
+  if (file === undefined) return role.source.format === 'live' ? 'IAM' : 'standard input';
   // A bare policy is named by its file: the file need not be repeated.
   const shown = role.role === file ? 'line' : file;
   return line !== undefined ? (shown === 'line' ? `line ${line}` : `${file}:${line}`) : file;
