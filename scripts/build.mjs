@@ -18,6 +18,7 @@ const ENTRIES = {
   post: ['action/post.js', 'dist/post'],
   cli: ['cli/index.js', 'dist/cli'],
   'credential-process': ['credential-process/index.js', 'dist/credential-process'],
+  audit: ['action/audit-main.js', 'dist/audit'],
 };
 
 const args = process.argv.slice(2);

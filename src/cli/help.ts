@@ -9,6 +9,9 @@ Usage:
   keyless trust-policy evaluate --policy FILE (--claims FILE.json | --token FILE.jwt) [--json]
   keyless trust-policy lint --policy FILE [--audience A] [--max-size N] [--json]
   keyless trust-policy generate --repository OWNER/REPO [--environment E]... [--branch B]... [--tag T]... [--json]
+  keyless trust-policy audit PATH... [--live] [--json | --format sarif]
+  keyless trust-policy test FILE... [--json]
+  keyless trust-policy prove (--policy FILE --only KEY=VALUE[,VALUE...] | --disjoint A B) [--json]
   keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|terraform|aws-cli | --apply)
   keyless --version
   keyless --help
@@ -18,6 +21,9 @@ Commands:
   trust-policy evaluate   allow or deny, as STS would for sts:AssumeRoleWithWebIdentity, and why
   trust-policy lint       find trust policies that admit too much, or can never match
   trust-policy generate   write the least-privilege trust policy for exactly the given runs
+  trust-policy audit      find and lint every role trusting GitHub in IaC, IAM output or the account
+  trust-policy test       check that given runs are allowed or denied (expectation files)
+  trust-policy prove      prove exactly which runs a role admits, or find one it should not
   setup aws               the OIDC provider, a least-privilege role and the workflow, in one command
 
 ${EXIT_CODES_HELP}
@@ -30,6 +36,9 @@ Commands:
   evaluate   evaluate a role trust policy against OIDC token claims
   lint       lint a role trust policy (rule ids, severities, JSON paths)
   generate   generate the least-privilege trust policy for given environments/branches/tags
+  audit      find and lint every role that trusts GitHub (files, directories, stdin, --live)
+  test       check expectation files: runs that must be allowed or denied
+  prove      prove what a role admits (--only), or that two roles share no run (--disjoint)
 
 ${EXIT_CODES_HELP}
 Run "keyless trust-policy COMMAND --help" (or "keyless trust-policy help COMMAND") for a command's options.

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeHost } from './host.js';
 import { run } from './main.js';
 
 /** The version from package.json (two levels up from lib/cli/ and from dist/cli/). */
@@ -40,6 +41,7 @@ try {
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     version: packageVersion(),
+    host: nodeHost({ cwd: process.cwd(), awsRegion: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1' }),
     ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm } : {}),
   });
   if (typeof code === 'number') process.exitCode = code;

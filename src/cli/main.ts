@@ -27,6 +27,7 @@ import {
 } from './format.js';
 import { EVALUATE_HELP, GENERATE_HELP, LINT_HELP, MAIN_HELP, TRUST_POLICY_HELP } from './help.js';
 import { claimsFromJson, claimsFromToken, CliError, parseJsonInput, parseMaxSize } from './inputs.js';
+import type { CommandHost } from './host.js';
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -38,6 +39,8 @@ export interface CliIo {
   /** Reads a UTF-8 file; throws a Node.js fs error (with `code`) when it cannot. */
   readonly readFile: (path: string) => string;
   readonly version: string;
+  /** Files, standard input and IAM for audit, test and prove (supplied by the entry point). */
+  readonly host?: CommandHost;
   /** Asks a yes/no question on the terminal; absent when stdin or stderr is not a TTY. */
   readonly confirm?: (question: string) => Promise<boolean>;
 }
@@ -258,7 +261,7 @@ function generateCommand(args: string[], io: CliIo): number {
   return EXIT_OK;
 }
 
-function trustPolicyCommand(args: string[], io: CliIo): number {
+function trustPolicyCommand(args: string[], io: CliIo): number | Promise<number> {
   const [sub, ...rest] = args;
   // `keyless trust-policy help lint` is `keyless trust-policy lint --help`.
   if (sub === 'help' && rest.length > 0) return trustPolicyCommand([...rest, '--help'], io);
@@ -277,8 +280,15 @@ function trustPolicyCommand(args: string[], io: CliIo): number {
       return lintCommand(rest, io);
     case 'generate':
       return generateCommand(rest, io);
+    // Loaded only when used, so that evaluate, lint and generate start as fast as before.
+    case 'audit':
+      return import('./audit.js').then((m) => m.auditCommand(rest, io));
+    case 'test':
+      return import('./test.js').then((m) => m.testCommand(rest, io));
+    case 'prove':
+      return import('./prove.js').then((m) => m.proveCommand(rest, io));
     default:
-      throw new CliError(`unknown command "trust-policy ${sub}"; expected evaluate, lint or generate ("keyless trust-policy --help")`);
+      throw new CliError(`unknown command "trust-policy ${sub}"; expected evaluate, lint, generate, audit, test or prove ("keyless trust-policy --help")`);
   }
 }
 

@@ -72,7 +72,8 @@ describe('example trust policies', () => {
     const examples = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.yml'));
     const named = new Set(examples.flatMap((name) => [...readFileSync(join(ROOT, 'examples', name), 'utf8').matchAll(/([\w-]+\.json)/g)].map((m) => m[1]!)));
     expect(POLICY_FILES.filter((name) => !named.has(name))).toEqual([]);
-    for (const name of examples) {
+    // Every example that assumes a role names the trust policy it needs (the audit action's example assumes none).
+    for (const name of examples.filter((file) => /uses: keyless\/keyless@/.test(readFileSync(join(ROOT, 'examples', file), 'utf8')))) {
       expect(readFileSync(join(ROOT, 'examples', name), 'utf8'), name).toMatch(/examples\/trust-policies\/[\w-]+\.json/);
     }
   });

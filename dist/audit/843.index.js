@@ -1,0 +1,1 @@
+export const id=843;export const ids=[843];export const modules={9843:(t,e,n)=>{async function o(t){const{IAMClient:e,paginateListRoles:o}=await n.e(240).then(n.t.bind(n,9240,19)),s=new e({region:t.region,maxAttempts:3});return{async*listRoles(){try{for await(const t of o({client:s,pageSize:100},{}))yield t.Roles??[]}finally{s.destroy()}}}}n.r(e),n.d(e,{sdkRoleLister:()=>o})}};

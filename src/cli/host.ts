@@ -1,0 +1,41 @@
+/**
+ * What the audit, test and prove commands need from the machine: files, directories, standard
+ * input, and IAM for `--live`. The entry point supplies the real one; the commands see only this.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { RoleLister } from '../trust/audit/live.js';
+
+export interface CommandHost {
+  /** The working directory: relative paths and SARIF artifact URIs are relative to it. */
+  readonly cwd: string;
+  /** Reads a UTF-8 file; throws a Node.js fs error (with `code`). */
+  readText(path: string): string;
+  readStdin(): Promise<string>;
+  isDirectory(path: string): boolean;
+  /** A directory's entries. */
+  entries(dir: string): { name: string; directory: boolean }[];
+  /** The IAM client for --live (loads the AWS SDK). */
+  roleLister(): Promise<RoleLister>;
+}
+
+export interface HostSettings {
+  readonly cwd: string;
+  /** The region the IAM client is built for (IAM is global; the SDK needs one anyway). */
+  readonly awsRegion: string;
+}
+
+export function nodeHost(settings: HostSettings): CommandHost {
+  return {
+    cwd: settings.cwd,
+    readText: (path) => readFileSync(path, 'utf8'),
+    readStdin: async () => {
+      // A stream, not readFileSync(0): a pipe's fd may be non-blocking (EAGAIN).
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    isDirectory: (path) => statSync(path).isDirectory(),
+    entries: (dir) => readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, directory: e.isDirectory() })),
+    roleLister: async () => (await import('../trust/audit/live-sdk.js')).sdkRoleLister({ region: settings.awsRegion }),
+  };
+}

@@ -1,0 +1,70 @@
+/** Expectation files for `keyless trust-policy test`: parsing, errors with their lines, checking. */
+import { describe, expect, it } from 'vitest';
+import { parseYamlLocated } from '../../src/trust/audit/yaml.js';
+import { checkCase, ExpectationError, parseExpectations } from '../../src/trust/expectations.js';
+import { GITHUB_PROVIDER_ARN } from './helpers/corpus.js';
+
+const parse = async (text: string) => parseExpectations(await parseYamlLocated(text));
+
+const POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Federated: GITHUB_PROVIDER_ARN },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:octo-org/app:environment:production' } },
+    },
+  ],
+};
+
+describe('parseExpectations', () => {
+  it('reads the issue\'s example: shorthand runs become the claims GitHub issues, claims are taken as given', async () => {
+    const [spec] = await parse(`policy: roles/deploy-prod.json
+allow:
+  - { repository: octo-org/app, environment: production }
+deny:
+  - { repository: octo-org/app, ref: refs/heads/feature/x }
+  - { claims: { sub: "repo:octo-org/fork:environment:production", aud: sts.amazonaws.com } }
+`);
+    expect(spec!.policy).toBe('roles/deploy-prod.json');
+    expect(spec!.cases.map((c) => [c.expect, c.label, c.line])).toEqual([
+      ['allow', 'repo:octo-org/app:environment:production', 3],
+      ['deny', 'repo:octo-org/app:ref:refs/heads/feature/x', 5],
+      ['deny', 'repo:octo-org/fork:environment:production', 6],
+    ]);
+    expect(spec!.cases[0]!.claims).toMatchObject({ aud: 'sts.amazonaws.com', repository: 'octo-org/app', environment: 'production', iss: 'https://token.actions.githubusercontent.com' });
+    expect(spec!.cases[2]!.claims).toEqual({ sub: 'repo:octo-org/fork:environment:production', aud: 'sts.amazonaws.com' });
+    expect(spec!.cases.map((c) => checkCase(POLICY, c).passed)).toEqual([true, true, true]);
+  });
+
+  it('applies defaults, names cases, reads several documents and lists', async () => {
+    const specs = await parse(`policy: a.json
+defaults: { audience: custom, subject: immutable, owner_id: "1", repository_id: "2" }
+allow:
+  - { name: prod deploy, repository: o/r, environment: prod }
+---
+- policy: b.json
+  deny: [{ repository: o/r, event: pull_request }]
+`);
+    expect(specs.map((s) => s.policy)).toEqual(['a.json', 'b.json']);
+    expect(specs[0]!.cases[0]).toMatchObject({ label: 'prod deploy', claims: { aud: 'custom', sub: 'repo:o@1/r@2:environment:prod' } });
+    expect(specs[1]!.cases[0]!.claims.sub).toBe('repo:o/r:pull_request');
+  });
+
+  it.each([
+    ['allow: []\n', 1, /policy .* is required/],
+    ['policy: a.json\nallow:\n  - { repository: o/r, repo: x }\n', 3, /unknown field "repo"/],
+    ['policy: a.json\nallow:\n  - { environment: prod }\n', 3, /repository \(OWNER\/REPO\) is required/],
+    ['policy: a.json\ndeny:\n  - { repository: o/r, claims: { sub: x } }\n', 3, /either claims or the shorthand/],
+    ['policy: a.json\nallow:\n  - { repository: not-a-repo }\n', 3, /repository: "not-a-repo" is not OWNER\/REPO/],
+    ['policy: a.json\nallow:\n  - { repository: o/r, subject: immutable }\n', 3, /needs owner_id and repository_id/],
+    ['policy: a.json\nexpect: []\n', 2, /unknown key "expect"/],
+    ['policy: a.json\n', 1, /no runs/],
+  ])('refuses %j at line %i', async (text, line, message) => {
+    const attempt = parse(text);
+    await expect(attempt).rejects.toBeInstanceOf(ExpectationError);
+    await expect(attempt).rejects.toMatchObject({ line });
+    await expect(attempt).rejects.toThrow(message);
+  });
+});
