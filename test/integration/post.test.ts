@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { runAction, secretLeaks, type ActionRun } from '../helpers/runner.js';
 import { handledSecrets, startFakes, type Fakes } from '../helpers/fakes.js';
-import { POST_ENTRY, startJob, type Job } from '../helpers/profiles.js';
+import { clearCredentialCache, credentialCacheEntries, credentialProcessLine, POST_ENTRY, runCommandLine, startJob, type Job } from '../helpers/profiles.js';
 
 let fakes: Fakes;
 let job: Job;
@@ -61,7 +61,7 @@ describe('post step', () => {
     const second = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
     expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
     const created = tree().filter((path) => !untouched.includes(path));
-    expect(created).toEqual([
+    expect(created.map((path) => path.replace(/[0-9a-f]{64}/, 'SHA256'))).toEqual([
       'keyless',
       'keyless/audit.jsonl',
       'keyless/aws',
@@ -69,6 +69,12 @@ describe('post step', () => {
       'keyless/aws/credential-process',
       'keyless/aws/credential-process/long.json',
       'keyless/aws/credentials',
+      // The job's caches: the issuer's keys, and the refreshing profile's credentials (the action's own).
+      'keyless/cache',
+      'keyless/cache/credentials',
+      'keyless/cache/credentials/SHA256.json',
+      'keyless/cache/jwks',
+      'keyless/cache/jwks/SHA256.json',
     ]);
 
     const [postOfSecond, postOfFirst] = await job.post();
@@ -84,6 +90,7 @@ describe('post step', () => {
         `Keyless cleanup: deleted ${temp('keyless/aws/credential-process/long.json')}`,
         `Keyless cleanup: removed [profile long] from ${temp('keyless/aws/config')}`,
         `Keyless cleanup: deleted ${temp('keyless/aws/credential-process')}`,
+        `Keyless cleanup: deleted the job's credential and key cache ${temp('keyless/cache')}`,
         '',
       ].join('\n'),
     );
@@ -100,6 +107,21 @@ describe('post step', () => {
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) {
       expect(job.env[name], name).toBe('');
     }
+  });
+
+  it('deletes the credentials a refresh cached, and the issuer keys kept for the job', async () => {
+    const step = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
+    expect(step.exitCode).toBe(0);
+    clearCredentialCache(job);
+    const refreshed = await runCommandLine(credentialProcessLine(job.env.AWS_CONFIG_FILE!, 'long'), { ...job.env, AWS_ENDPOINT_URL_STS: undefined });
+    expect(refreshed.exitCode, refreshed.stderr).toBe(0);
+    // Cached by the credential process itself, long after the main step recorded what it wrote.
+    expect(credentialCacheEntries(job)).toHaveLength(1);
+    expect(readdirSync(join(job.runnerTemp, 'keyless', 'cache', 'jwks'))).toHaveLength(1);
+    const [post] = await job.post();
+    expectCleanPost(post!);
+    expect(existsSync(join(job.runnerTemp, 'keyless', 'cache'))).toBe(false);
+    expect(post!.stdout).toContain(`Keyless cleanup: deleted the job's credential and key cache ${join(job.runnerTemp, 'keyless', 'cache')}`);
   });
 
   it('leaves a file a user put in its folder, and the folder with it', async () => {
