@@ -11,7 +11,6 @@
  * default 1-hour session that reuses a session for 40 minutes; every call from within any tool's
  * refresh window finds the cache stale and gets new credentials.
  */
-import { createHash } from 'node:crypto';
 import type { CredentialProcessConfig, ProcessCredentials } from './config.js';
 
 export const REFRESH_MARGIN_SECONDS = 20 * 60;
@@ -35,16 +34,34 @@ export interface EndpointEnvironment {
 }
 
 /**
- * Everything that changes the result: the profile and every input the refresh reads (role or
- * role-by-environment table, session name, duration, session policies, region, issuer, audience,
- * STS endpoint, require-claims, trust policy, allowed accounts, token file, …), as resolved by the
- * action. Input order does not matter; any other difference gives another key.
+ * The key: everything that changes the result, as one canonical text. The profile and every input
+ * the refresh reads (role or role-by-environment table, session name, duration, session policies,
+ * region, issuer, audience, STS endpoint, require-claims, trust policy, allowed accounts, token
+ * file, …) as the action resolved them; input order does not matter. The entry stores the whole
+ * key and is used only on an exact match, so the file name may be a short, fast hash: two
+ * configurations whose names collide take turns in one file, and never share credentials.
  */
 export function credentialCacheKey(config: CredentialProcessConfig, env: EndpointEnvironment): string {
   const inputs = Object.entries(config.inputs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const endpoint = config.inputs['sts-endpoint'] === undefined ? [env.AWS_ENDPOINT_URL_STS?.trim() || null, env.AWS_ENDPOINT_URL?.trim() || null] : null;
-  const canonical = JSON.stringify({ version: config.version, profile: config.profile, inputs, endpoint });
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return JSON.stringify({ version: config.version, profile: config.profile, inputs, endpoint });
+}
+
+/**
+ * The entry's file name: FNV-1a (64 bits) of the key, in hex. Not node:crypto, whose loading
+ * alone would cost a cache hit several milliseconds.
+ */
+export function cacheFileName(key: string): string {
+  // 64 bits as two 32-bit halves; the prime is 2^40 + 0x1b3, so hash·prime = hash·0x1b3 + (lo << 40).
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
+  for (const byte of new TextEncoder().encode(key)) {
+    lo = (lo ^ byte) >>> 0;
+    const low = lo * 0x1b3;
+    hi = (hi * 0x1b3 + Math.floor(low / 0x1_0000_0000) + lo * 0x100) >>> 0;
+    lo = low >>> 0;
+  }
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';

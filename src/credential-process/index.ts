@@ -11,13 +11,13 @@
  * credential_process JSON; any failure is a message on stderr and a non-zero exit. Each refresh
  * appends an audit record; a cache hit does not.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { KeylessError, show } from '../shared/errors.js';
 import { failureMessage } from '../shared/deadline.js';
 import type { PipelineHooks } from '../assume/web-identity.js';
 import { credentialProcessOutput, parseProcessConfig, type CredentialProcessConfig, type ProcessCredentials } from './config.js';
 import { credentialCacheKey } from './cache-policy.js';
-import { credentialCache } from './cache.js';
+import { lookupCached } from './cache.js';
 
 const USAGE = 'usage: node dist/credential-process/index.js --config FILE (the Keyless action writes FILE and this command line into the profile)';
 /** action-timeout-s's default, for a configuration that names none. */
@@ -71,20 +71,33 @@ async function main(): Promise<ProcessCredentials> {
   // This program's edge: its environment is read here, and by refresh() on a miss.
   const runnerTemp = process.env.RUNNER_TEMP?.trim();
   if (!runnerTemp) return refresh(config);
+  const location = { runnerTemp, key: credentialCacheKey(config, process.env) };
+  const cached = lookupCached(location, startedAt);
+  if (cached) return cached;
+  const { refreshOnce } = await import('./cache-writer.js');
   const timeoutSeconds = Number(config.inputs['action-timeout-s']);
-  const cache = credentialCache({
-    runnerTemp,
-    key: credentialCacheKey(config, process.env),
-    startedAt,
-    refreshTimeoutMs: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS,
-    warn: stderrHooks.warning,
-  });
-  return cache.lookup() ?? (await cache.refreshOnce(() => refresh(config)));
+  const refreshTimeoutMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS;
+  return refreshOnce({ ...location, startedAt, refreshTimeoutMs, warn: stderrHooks.warning }, () => refresh(config));
+}
+
+/**
+ * Straight to file descriptor 1: process.stdout would first load Node's net and stream modules,
+ * a good part of a cache hit's cost. A non-blocking stdout that is full falls back to the stream.
+ */
+function printAndExit(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch {
+    process.stdout.write(bytes.subarray(written), () => process.exit(0));
+    return;
+  }
+  process.exit(0);
 }
 
 try {
-  const credentials = await main();
-  process.stdout.write(`${credentialProcessOutput(credentials)}\n`, () => process.exit(0));
+  printAndExit(`${credentialProcessOutput(await main())}\n`);
 } catch (error) {
   process.stderr.write(`keyless credential process: ${failureMessage(error)}\n`, () => process.exit(1));
 }

@@ -12,7 +12,7 @@ import type { ProfileRequest } from '../job/profiles.js';
 import type { AssumedRole } from '../assume/sts.js';
 import { buildProcessConfig, commandLine, processCredentials } from './config.js';
 import { credentialCacheKey } from './cache-policy.js';
-import { credentialCache } from './cache.js';
+import { storeCredentials } from './cache-writer.js';
 
 /** dist/credential-process/index.js next to the running dist/index.js (the script the runner started). */
 export function credentialProcessScript(entry: string | undefined = process.argv[1]): string {
@@ -37,8 +37,7 @@ export function refreshingProfile(
     // The action's own credentials serve the profile's first calls: no second assumption right after the first.
     seedCache: (assumed) => {
       if (!context.runnerTemp) return;
-      const key = credentialCacheKey(config, context.aws.variables);
-      credentialCache({ runnerTemp: context.runnerTemp, key, startedAt: Date.now(), refreshTimeoutMs: settings.actionTimeoutMs, warn: () => undefined }).store(processCredentials(assumed));
+      storeCredentials({ runnerTemp: context.runnerTemp, key: credentialCacheKey(config, context.aws.variables) }, processCredentials(assumed));
     },
   };
 }

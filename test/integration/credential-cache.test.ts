@@ -5,10 +5,12 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { handledSecrets, startFakes, type Fakes } from '../helpers/fakes.js';
 import {
+  CREDENTIAL_PROCESS_ENTRY,
   clearCredentialCache,
   credentialCacheDir,
   credentialCacheEntries,
@@ -19,6 +21,8 @@ import {
   type ProgramRun,
 } from '../helpers/profiles.js';
 import { REFRESH_MARGIN_SECONDS } from '../../src/credential-process/cache-policy.js';
+
+const CREDENTIAL_PROCESS_DIR = dirname(CREDENTIAL_PROCESS_ENTRY);
 
 let fakes: Fakes;
 let job: Job;
@@ -115,7 +119,7 @@ describe('the credential cache', () => {
     ['torn (cut in half)', (text) => text.slice(0, Math.floor(text.length / 2))],
     ['empty', () => ''],
     ['not JSON', () => '\u0000\u0001garbage'],
-    ['for another key', (text) => text.replace(/"key":"[0-9a-f]+"/, `"key":"${'0'.repeat(64)}"`)],
+    ['for another key', (text) => text.replace('\\"profile\\":\\"long\\"', '\\"profile\\":\\"other\\"')],
     ['missing the session token', (text) => text.replace(/"SessionToken":"[^"]*",/, '')],
   ])('a cache file that is %s is treated as empty: one refresh, no error, and a valid file again', async (_name, damage) => {
     const { file } = entry();
@@ -132,11 +136,9 @@ describe('the credential cache', () => {
   ])('a lock left by %s is broken at once, and the run refreshes', async (_name, holder) => {
     const { file, lock } = entry();
     clearCredentialCache(job);
-    const created = Date.now() - 1000;
-    const { hostname } = await import('node:os');
-    // Written here so the lock's folder exists; the entry itself is gone (cold cache).
-    (await import('node:fs')).mkdirSync(credentialCacheDir(job), { recursive: true, mode: 0o700 });
-    writeFileSync(lock, JSON.stringify({ host: hostname(), nonce: 'left-behind', createdAt: created, ...holder() }));
+    // The entry is gone (a cold cache); the lock stays behind in the folder.
+    mkdirSync(credentialCacheDir(job), { recursive: true, mode: 0o700 });
+    writeFileSync(lock, JSON.stringify({ host: hostname(), nonce: 'left-behind', createdAt: Date.now() - 1000, ...holder() }));
     const json = credentialsOf(await runCommandLine(command, laterStepEnv()));
     expect(assumeCalls()).toBe(1);
     // Broken, not waited out: a run that gave up waiting would have left the old lock in place.
@@ -185,6 +187,23 @@ describe('the credential cache', () => {
     for (const token of tokens) expect(text).not.toContain(token);
     // What it does hold: the credentials of this job's sessions only.
     expect(handledSecrets(fakes.sts).some((secret) => text.includes(secret))).toBe(true);
+  });
+
+  it('a hit loads nothing but the entry file (not jose, not the AWS SDK): it runs from a copy of index.js alone', async () => {
+    const alone = mkdtempSync(join(tmpdir(), 'keyless-entry-alone-'));
+    try {
+      for (const file of ['index.js', 'package.json']) copyFileSync(join(CREDENTIAL_PROCESS_DIR, file), join(alone, file));
+      const aloneCommand = command.replace(join(CREDENTIAL_PROCESS_DIR, 'index.js'), join(alone, 'index.js'));
+      expect(aloneCommand).not.toBe(command);
+      expect(credentialsOf(await runCommandLine(aloneCommand, laterStepEnv())).AccessKeyId).toBe(stepKeyId);
+      // A miss needs the pipeline's chunks, which this copy lacks.
+      clearCredentialCache(job);
+      const miss = await runCommandLine(aloneCommand, laterStepEnv());
+      expect(miss.exitCode).toBe(1);
+      expect(miss.stderr).toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|ENOENT/);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
   });
 
   it('without RUNNER_TEMP (outside a job step) it keeps nothing and refreshes every time', async () => {

@@ -61,7 +61,7 @@ describe('post step', () => {
     const second = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
     expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
     const created = tree().filter((path) => !untouched.includes(path));
-    expect(created.map((path) => path.replace(/[0-9a-f]{64}/, 'SHA256'))).toEqual([
+    expect(created.map((path) => path.replace(/[0-9a-f]{64}|[0-9a-f]{16}/, 'HASH'))).toEqual([
       'keyless',
       'keyless/audit.jsonl',
       'keyless/aws',
@@ -72,9 +72,9 @@ describe('post step', () => {
       // The job's caches: the issuer's keys, and the refreshing profile's credentials (the action's own).
       'keyless/cache',
       'keyless/cache/credentials',
-      'keyless/cache/credentials/SHA256.json',
+      'keyless/cache/credentials/HASH.json',
       'keyless/cache/jwks',
-      'keyless/cache/jwks/SHA256.json',
+      'keyless/cache/jwks/HASH.json',
     ]);
 
     const [postOfSecond, postOfFirst] = await job.post();

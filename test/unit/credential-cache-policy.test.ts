@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { contextFromEnv } from '../helpers/context.js';
 import { parseSettings } from '../../src/inputs/settings.js';
 import { buildProcessConfig, type CredentialProcessConfig } from '../../src/credential-process/config.js';
-import { canHandOut, credentialCacheKey, parseCacheEntry, REFRESH_MARGIN_SECONDS, serializeCacheEntry, type CacheEntry } from '../../src/credential-process/cache-policy.js';
+import { cacheFileName, canHandOut, credentialCacheKey, parseCacheEntry, REFRESH_MARGIN_SECONDS, serializeCacheEntry, type CacheEntry } from '../../src/credential-process/cache-policy.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const BASE_INPUTS = { 'role-to-assume': ROLE, 'aws-region': 'eu-west-1' };
@@ -20,9 +20,10 @@ function configFor(inputs: Record<string, string>, env: Record<string, string> =
 describe('credentialCacheKey', () => {
   const base = credentialCacheKey(configFor({}), {});
 
-  it('is a SHA-256, the same for the same configuration', () => {
-    expect(base).toMatch(/^[0-9a-f]{64}$/);
+  it('is the same for the same configuration, and holds no secret of the runner', () => {
     expect(credentialCacheKey(configFor({}), {})).toBe(base);
+    const env = { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-bearer-secret', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner.example/token?secret=1' };
+    expect(credentialCacheKey(configFor({}, env), env)).not.toMatch(/runner-bearer-secret|secret=1/);
   });
 
   it.each<[string, Record<string, string>]>([
@@ -70,7 +71,23 @@ describe('credentialCacheKey', () => {
   });
 });
 
-const KEY = 'a'.repeat(64);
+describe('cacheFileName', () => {
+  it.each([
+    // FNV-1a 64 test vectors (Fowler, Noll, Vo).
+    ['', 'cbf29ce484222325'],
+    ['a', 'af63dc4c8601ec8c'],
+    ['foobar', '85944171f73967e8'],
+  ])('FNV-1a of %j is %s', (text, hex) => {
+    expect(cacheFileName(text)).toBe(hex);
+  });
+
+  it('hashes the UTF-8 bytes, so any key gives a plain file name', () => {
+    expect(cacheFileName('ärger/../x')).toMatch(/^[0-9a-f]{16}$/);
+    expect(cacheFileName('ä')).not.toBe(cacheFileName('a'));
+  });
+});
+
+const KEY = '{"version":1,"profile":"deploy"}';
 const ENTRY: CacheEntry = {
   version: 1,
   key: KEY,
@@ -99,8 +116,8 @@ describe('parseCacheEntry', () => {
     expect(parseCacheEntry(damaged, KEY)).toBeUndefined();
   });
 
-  it("treats another key's entry as no entry", () => {
-    expect(parseCacheEntry(text, 'b'.repeat(64))).toBeUndefined();
+  it("treats another key's entry as no entry (file names may collide; keys never do)", () => {
+    expect(parseCacheEntry(text, '{"version":1,"profile":"other"}')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 /** The refresh lock: the staleness rule (pure, by table) and the lock file's life on a real file system. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,9 +30,8 @@ describe('isLockStale', () => {
     expect(parseLockInfo(text)).toBeUndefined();
   });
 
-  it('knows this process is alive and an exited one is not', async () => {
+  it('knows this process is alive and an exited one is not', () => {
     expect(pidAlive(process.pid)).toBe(true);
-    const { spawnSync } = await import('node:child_process');
     expect(pidAlive(spawnSync(process.execPath, ['-e', '']).pid!)).toBe(false);
   });
 });

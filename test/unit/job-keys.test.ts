@@ -4,7 +4,7 @@
  * response's Cache-Control forbids is not kept.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalIssuer, type LocalIssuer } from '../../src/local/issuer.js';
@@ -101,11 +101,10 @@ describe('fileKeyStore', () => {
     ['for another issuer', (text: string) => text.replace('https://a.example', 'https://evil.example')],
     ['with no keys array', (text: string) => text.replace(/"keys":\[[^\]]*\]/, '"keys":{}')],
     ['of another version', (text: string) => text.replace('"version":1', '"version":9')],
-  ])('a file that is %s is no entry', async (_name, damage) => {
+  ])('a file that is %s is no entry', (_name, damage) => {
     store.write(kept('https://a.example'));
     const [file] = readdirSync(join(dir, 'jwks'));
     const path = join(dir, 'jwks', file!);
-    const { readFileSync } = await import('node:fs');
     writeFileSync(path, damage(readFileSync(path, 'utf8')));
     expect(store.read('https://a.example')).toBeUndefined();
   });
