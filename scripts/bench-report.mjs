@@ -3,8 +3,6 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const START = '<!-- bench:start (written by npm run bench -- --write-readme) -->';
-const END = '<!-- bench:end -->';
 
 /** The bundle's sizes in KiB, as the README states them: what loads at start, and on demand. */
 export function bundleSizes(root) {
@@ -71,10 +69,17 @@ export function renderSpeedSection(results, root) {
 }
 
 export function writeReadmeSection(root, section) {
+  writeReadmeBlock(root, 'bench', 'npm run bench -- --write-readme', section);
+}
+
+/** Replaces README's `<!-- NAME:start (written by COMMAND) -->` … `<!-- NAME:end -->` block. */
+export function writeReadmeBlock(root, name, command, body) {
+  const start = `<!-- ${name}:start (written by ${command}) -->`;
+  const end = `<!-- ${name}:end -->`;
   const path = join(root, 'README.md');
   const readme = readFileSync(path, 'utf8');
-  const from = readme.indexOf(START);
-  const to = readme.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${START} … ${END} block`);
-  writeFileSync(path, `${readme.slice(0, from + START.length)}\n${section}\n${readme.slice(to)}`);
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} block`);
+  writeFileSync(path, `${readme.slice(0, from + start.length)}\n${body}\n${readme.slice(to)}`);
 }

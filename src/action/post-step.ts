@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import { CLEANUP_STATE, parseCleanupState } from '../job/cleanup-state.js';
-import { runCleanup } from '../job/cleanup.js';
+import { removeJobCache, runCleanup } from '../job/cleanup.js';
 import { jobPaths } from '../job/paths.js';
 import { BOOLEAN_FALSE } from '../inputs/input-reader.js';
 import type { RunContext } from '../inputs/context.js';
@@ -30,6 +30,7 @@ export function runPostStep(io: ActionIO, context: RunContext): void {
     const { runnerTemp } = context;
     if (!runnerTemp && state.entries.length > 0) io.warning('Keyless cleanup: RUNNER_TEMP is not set, so no profile file is touched.');
     const report = runnerTemp ? runCleanup(state, jobPaths(runnerTemp).root, io) : runCleanup({ ...state, entries: [] }, '', io);
+    if (runnerTemp) removeJobCache(jobPaths(runnerTemp).cacheDir, report);
     for (const line of report.removed) io.info(`Keyless cleanup: ${line}`);
     for (const line of report.kept) io.info(`Keyless cleanup: ${line}`);
     for (const line of report.problems) io.warning(`Keyless cleanup: ${line}`);

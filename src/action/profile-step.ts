@@ -30,15 +30,19 @@ export async function prepareProfile(settings: Settings, context: RunContext): P
     profile,
     paths,
     write: async (assumed, auditFile) => {
-      let request: Parameters<typeof profiles.writeProfile>[1];
-      if (refresh && script) {
-        const built = refresh.refreshingProfile(settings, context, { profile, auditFile, script });
-        notes = built.notes;
-        request = { profile, region: settings.region, overwrite: settings.overwriteAwsProfile, credentialProcess: built.credentialProcess };
-      } else {
-        request = { profile, region: settings.region, overwrite: settings.overwriteAwsProfile, credentials: assumed };
+      if (!refresh || !script) {
+        return profiles.writeProfile(paths, { profile, region: settings.region, overwrite: settings.overwriteAwsProfile, credentials: assumed });
       }
-      return profiles.writeProfile(paths, request);
+      const built = refresh.refreshingProfile(settings, context, { profile, auditFile, script });
+      notes = built.notes;
+      const written = profiles.writeProfile(paths, { profile, region: settings.region, overwrite: settings.overwriteAwsProfile, credentialProcess: built.credentialProcess });
+      try {
+        // The profile's first calls get the credentials just obtained, rather than assuming the role again.
+        built.seedCache(assumed);
+      } catch (error) {
+        notes = [...notes, `The credentials were not cached for the profile (${(error as Error).message}); its first call assumes the role again.`];
+      }
+      return written;
     },
     describe: () => {
       const kind = settings.refreshCredentials

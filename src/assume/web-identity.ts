@@ -10,7 +10,8 @@ import { proxyAgents, proxyFrom, type HttpAgents } from '../shared/http.js';
 import { requestRunnerToken, runnerTokenEndpoint } from '../token/runner-endpoint.js';
 import { readTokenFile } from '../token/file.js';
 import { refuseOtherIssuer, verifyToken, type Claims } from '../verify/token.js';
-import { fetchIssuerKeys } from '../verify/issuer-keys.js';
+import { jobIssuerKeys } from '../verify/job-keys.js';
+import { jobKeyStore } from '../job/key-store.js';
 import { findFailedClaimRule } from '../verify/claim-rules.js';
 import { assumeRoleWithWebIdentity, StsFailure, warmUpSts, type AssumedRole } from './sts.js';
 import { stsFailureMessage } from './failure-message.js';
@@ -69,8 +70,10 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
     hooks.setSecret(token);
     return token;
   })();
-  const fetchKeys = async () => (await fetchIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) })).jwks;
-  const keysPromise = fetchKeys();
+  // Kept for the job under RUNNER_TEMP: a later invocation or a refresh skips discovery and the JWKS.
+  const issuerKeys = jobIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) }, jobKeyStore(context.runnerTemp), { debug: (m) => hooks.debug(m) });
+  const fetchKeys = issuerKeys.refresh;
+  const keysPromise = issuerKeys.current();
   // Whichever fails first is reported; the other must not become an unhandled rejection.
   keysPromise.catch(() => undefined);
   // Load the SDK while the token and keys are on the wire: only once the requests have left,

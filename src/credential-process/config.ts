@@ -117,13 +117,28 @@ export function commandLine(args: readonly string[], platform: NodeJS.Platform =
     .join(' ');
 }
 
-/** What AWS CLIs and SDKs read from a credential_process: exactly these members, on stdout. */
-export function credentialProcessOutput(assumed: AssumedRole): string {
-  return JSON.stringify({
+/** What AWS CLIs and SDKs read from a credential_process: exactly these members. */
+export interface ProcessCredentials {
+  readonly Version: 1;
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly SessionToken: string;
+  /** ISO 8601. */
+  readonly Expiration: string;
+}
+
+export function processCredentials(assumed: AssumedRole): ProcessCredentials {
+  return {
     Version: 1,
     AccessKeyId: assumed.accessKeyId,
     SecretAccessKey: assumed.secretAccessKey,
     SessionToken: assumed.sessionToken,
     Expiration: assumed.expiration.toISOString(),
-  });
+  };
+}
+
+/** The credential_process JSON, members in the documented order, on one line. */
+export function credentialProcessOutput(credentials: ProcessCredentials): string {
+  const { Version, AccessKeyId, SecretAccessKey, SessionToken, Expiration } = credentials;
+  return JSON.stringify({ Version, AccessKeyId, SecretAccessKey, SessionToken, Expiration });
 }

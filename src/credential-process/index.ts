@@ -4,24 +4,24 @@
  *
  *   node dist/credential-process/index.js --config $RUNNER_TEMP/keyless/aws/credential-process/PROFILE.json
  *
- * It repeats the action's assumption with the same modules: a fresh OIDC token from the runner
- * (its token-request variables come from this process's environment, never from a file), local
- * verification, claim rules, STS AssumeRoleWithWebIdentity. Stdout carries only the
- * credential_process JSON; any failure is a message on stderr and a non-zero exit. Each success
- * appends an audit record.
+ * It hands out the job's cached credentials while they have more than the refresh margin left
+ * (cache-policy.ts). Otherwise it repeats the action's assumption (refresh.ts), once for all
+ * concurrent invocations, and caches the result. The hit path reads only the configuration and
+ * the cache: the pipeline (jose, the AWS SDK) is imported on a miss. Stdout carries only the
+ * credential_process JSON; any failure is a message on stderr and a non-zero exit. Each refresh
+ * appends an audit record; a cache hit does not.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { KeylessError, show } from '../shared/errors.js';
-import { parseSettings } from '../inputs/settings.js';
-import { githubRunFromEnv, parseRunContext } from '../inputs/context.js';
-import { enableJobCompileCache } from '../shared/compile-cache.js';
-import { failureMessage, withDeadline } from '../shared/deadline.js';
-import { assumeWithWebIdentity, type PipelineHooks } from '../assume/web-identity.js';
-import { checkAllowedAccount } from '../export/plan.js';
-import { appendAuditRecord, buildAuditRecord } from '../job/audit.js';
-import { credentialProcessOutput, parseProcessConfig } from './config.js';
+import { failureMessage } from '../shared/deadline.js';
+import type { PipelineHooks } from '../assume/web-identity.js';
+import { credentialProcessOutput, parseProcessConfig, type CredentialProcessConfig, type ProcessCredentials } from './config.js';
+import { credentialCacheKey } from './cache-policy.js';
+import { lookupCached } from './cache.js';
 
 const USAGE = 'usage: node dist/credential-process/index.js --config FILE (the Keyless action writes FILE and this command line into the profile)';
+/** action-timeout-s's default, for a configuration that names none. */
+const DEFAULT_TIMEOUT_MS = 40_000;
 
 function configPathFrom(args: readonly string[]): string {
   const [flag, path, ...rest] = args;
@@ -41,58 +41,63 @@ const stderrHooks: PipelineHooks = {
 /** Set for this process and its children: an SDK that resolved credentials through the same profile would run this program again. */
 const NESTED = 'KEYLESS_CREDENTIAL_PROCESS_RUNNING';
 
-async function main(): Promise<string> {
+function readConfig(path: string): CredentialProcessConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new KeylessError('credential-process-config', `Cannot read the credential-process configuration ${show(path)}: ${(error as Error).message}`, [
+      'It is written by the Keyless step that created this profile, under RUNNER_TEMP, and removed by its post step: use the profile within the same job.',
+    ]);
+  }
+  return parseProcessConfig(text, path);
+}
+
+/** The miss path: the pipeline's modules are loaded only now. */
+async function refresh(config: CredentialProcessConfig): Promise<ProcessCredentials> {
+  const [{ enableJobCompileCache }, { refreshCredentials }] = await Promise.all([import('../shared/compile-cache.js'), import('./refresh.js')]);
+  // Run again and again in a long job: let Node cache the compiled SDK chunk, as the action does.
+  enableJobCompileCache(process.env.RUNNER_TEMP);
+  return refreshCredentials(config, process.env, process.versions.node, stderrHooks);
+}
+
+async function main(): Promise<ProcessCredentials> {
   const startedAt = Date.now();
   if (process.env[NESTED]) {
     throw new KeylessError('credential-process-config', 'The credential process was started by itself (through the profile it serves); refusing to recurse.');
   }
   process.env[NESTED] = '1';
-  const configPath = configPathFrom(process.argv.slice(2));
-  let text: string;
-  try {
-    text = readFileSync(configPath, 'utf8');
-  } catch (error) {
-    throw new KeylessError('credential-process-config', `Cannot read the credential-process configuration ${show(configPath)}: ${(error as Error).message}`, [
-      'It is written by the Keyless step that created this profile, under RUNNER_TEMP, and removed by its post step: use the profile within the same job.',
-    ]);
-  }
-  const config = parseProcessConfig(text, configPath);
-  // This program's edge: its environment is read here, once.
-  const context = parseRunContext(process.env, githubRunFromEnv(process.env), process.versions.node);
-  const settings = parseSettings((name) => (config.inputs[name] ?? '').trim(), context);
-  let output = '';
-  await withDeadline(startedAt + settings.actionTimeoutMs, settings.actionTimeoutMs, async (deadline) => {
-    const result = await assumeWithWebIdentity(settings, context, deadline, stderrHooks);
-    checkAllowedAccount(settings, result.assumed);
-    if (config.auditFile) {
-      try {
-        appendAuditRecord(
-          config.auditFile,
-          buildAuditRecord({
-            source: 'credential-process',
-            now: new Date(),
-            role: result.role,
-            sessionName: settings.roleSessionName,
-            assumed: result.assumed,
-            profile: config.profile,
-            token: { value: result.token, claims: result.claims },
-          }),
-        );
-      } catch (error) {
-        stderrHooks.warning(`no audit record was written: ${(error as Error).message}`);
-      }
-    }
-    output = credentialProcessOutput(result.assumed);
-  });
-  return output;
+  const config = readConfig(configPathFrom(process.argv.slice(2)));
+  // This program's edge: its environment is read here, and by refresh() on a miss.
+  const runnerTemp = process.env.RUNNER_TEMP?.trim();
+  if (!runnerTemp) return refresh(config);
+  const location = { runnerTemp, key: credentialCacheKey(config, process.env) };
+  const cached = lookupCached(location, startedAt);
+  if (cached) return cached;
+  const { refreshOnce } = await import('./cache-writer.js');
+  const timeoutSeconds = Number(config.inputs['action-timeout-s']);
+  const refreshTimeoutMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS;
+  return refreshOnce({ ...location, startedAt, refreshTimeoutMs, warn: stderrHooks.warning }, () => refresh(config));
 }
 
-// Run again and again in a long job: let Node cache the compiled SDK chunk, as the action does.
-enableJobCompileCache(process.env.RUNNER_TEMP);
+/**
+ * Straight to file descriptor 1: process.stdout would first load Node's net and stream modules,
+ * a good part of a cache hit's cost. A non-blocking stdout that is full falls back to the stream.
+ */
+function printAndExit(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch {
+    process.stdout.write(bytes.subarray(written), () => process.exit(0));
+    return;
+  }
+  process.exit(0);
+}
 
 try {
-  const json = await main();
-  process.stdout.write(`${json}\n`, () => process.exit(0));
+  printAndExit(`${credentialProcessOutput(await main())}\n`);
 } catch (error) {
   process.stderr.write(`keyless credential process: ${failureMessage(error)}\n`, () => process.exit(1));
 }

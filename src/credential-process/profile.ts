@@ -9,7 +9,10 @@ import { KeylessError } from '../shared/errors.js';
 import type { Settings } from '../inputs/settings.js';
 import type { RunContext } from '../inputs/context.js';
 import type { ProfileRequest } from '../job/profiles.js';
-import { buildProcessConfig, commandLine } from './config.js';
+import type { AssumedRole } from '../assume/sts.js';
+import { buildProcessConfig, commandLine, processCredentials } from './config.js';
+import { credentialCacheKey } from './cache-policy.js';
+import { storeCredentials } from './cache-writer.js';
 
 /** dist/credential-process/index.js next to the running dist/index.js (the script the runner started). */
 export function credentialProcessScript(entry: string | undefined = process.argv[1]): string {
@@ -26,10 +29,15 @@ export function refreshingProfile(
   settings: Settings,
   context: RunContext,
   options: { profile: string; auditFile: string | undefined; script: string },
-): { credentialProcess: NonNullable<ProfileRequest['credentialProcess']>; notes: readonly string[] } {
+): { credentialProcess: NonNullable<ProfileRequest['credentialProcess']>; notes: readonly string[]; seedCache: (assumed: AssumedRole) => void } {
   const { config, notes } = buildProcessConfig(settings, context, { profile: options.profile, auditFile: options.auditFile, cwd: process.cwd() });
   return {
     credentialProcess: { config, command: (configFile) => commandLine([process.execPath, options.script, '--config', configFile]) },
     notes,
+    // The action's own credentials serve the profile's first calls: no second assumption right after the first.
+    seedCache: (assumed) => {
+      if (!context.runnerTemp) return;
+      storeCredentials({ runnerTemp: context.runnerTemp, key: credentialCacheKey(config, context.aws.variables) }, processCredentials(assumed));
+    },
   };
 }

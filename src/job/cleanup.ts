@@ -4,7 +4,7 @@
  * created are deleted once nothing of anyone else's is left in them. Paths outside the job's
  * Keyless folder are never touched, whatever the saved state says.
  */
-import { lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseIni, serializeIni, withoutSections } from './ini.js';
 import { readRegularFile, writeFileAtomic } from './files.js';
@@ -59,6 +59,29 @@ export function runCleanup(state: CleanupState, root: string, sink: Pick<ExportS
     attempt(`cleaning up ${entry.path}`, () => cleanEntry(entry, report));
   }
   return report;
+}
+
+/**
+ * Deletes the job's caches (the credential process's credentials, the issuers' keys), whoever
+ * wrote them: they only save requests, so deleting them is always safe, and cached credentials
+ * must not outlive the job's profiles. rmSync never follows a symlink planted there.
+ */
+export function removeJobCache(cacheDir: string, report: CleanupReport): void {
+  try {
+    if (!existsSync(cacheDir) && !isSymlink(cacheDir)) return;
+    rmSync(cacheDir, { recursive: true, force: true });
+    report.removed.push(`deleted the job's credential and key cache ${cacheDir}`);
+  } catch (error) {
+    report.problems.push(`deleting the cache ${cacheDir}: ${(error as Error).message}`);
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function cleanEntry(entry: CleanupEntry, report: CleanupReport): void {

@@ -15,11 +15,16 @@ export interface JobPaths {
   readonly configFile: string;
   readonly credentialsFile: string;
   readonly processConfigDir: string;
+  /** Caches that only save requests: the credential process's credentials, the issuers' keys. The post step deletes it. */
+  readonly cacheDir: string;
+  readonly credentialCacheDir: string;
+  readonly keyCacheDir: string;
 }
 
 export function jobPaths(runnerTemp: string): JobPaths {
   const root = join(runnerTemp, 'keyless');
   const awsDir = join(root, 'aws');
+  const cacheDir = join(root, 'cache');
   return {
     root,
     auditFile: join(root, 'audit.jsonl'),
@@ -27,6 +32,9 @@ export function jobPaths(runnerTemp: string): JobPaths {
     configFile: join(awsDir, 'config'),
     credentialsFile: join(awsDir, 'credentials'),
     processConfigDir: join(awsDir, 'credential-process'),
+    cacheDir,
+    credentialCacheDir: join(cacheDir, 'credentials'),
+    keyCacheDir: join(cacheDir, 'jwks'),
   };
 }
 

@@ -75,6 +75,8 @@ export interface LocalIssuer {
   setLatency(ms: number): void;
   /** Fault injection for the discovery document and the JWKS. */
   setFault(fault: IssuerFault): void;
+  /** The JWKS responses' Cache-Control from now on; undefined sends none. */
+  setJwksCacheControl(value: string | undefined): void;
   /** New signing key and kid; the JWKS serves old and new keys unless dropOld. */
   rotateKey(options?: { dropOld?: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -93,7 +95,12 @@ export interface LocalIssuerOptions {
   jwksPath?: string;
   /** Merged over the default claims of every token. */
   claims?: Record<string, unknown>;
+  /** The JWKS responses' Cache-Control (default DEFAULT_JWKS_CACHE_CONTROL); null sends none. */
+  jwksCacheControl?: string | null;
 }
+
+/** What the loopback JWKS says by default: an hour, as a CDN-fronted issuer commonly does (not a documented GitHub value). */
+export const DEFAULT_JWKS_CACHE_CONTROL = 'public, max-age=3600';
 
 interface SigningKey {
   readonly kid: string;
@@ -125,6 +132,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const issuedTokens: string[] = [];
   let latencyMs = 0;
   let fault: IssuerFault = 'ok';
+  let jwksCacheControl: string | undefined = options.jwksCacheControl === null ? undefined : (options.jwksCacheControl ?? DEFAULT_JWKS_CACHE_CONTROL);
   const tokenEndpointScript: TokenEndpointAnswer[] = [];
   let runnerTokenOptions: MintOptions = {};
   let signingKeys: SigningKey[] = [await createSigningKey()];
@@ -185,16 +193,17 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
       return serveWithFault(response, () => discoveryDocument(announcedIssuer, `${issuerUrl}${jwksPath}`));
     }
     if (path === `${pathPrefix}${jwksPath}`) {
+      const headers: Record<string, string> = jwksCacheControl === undefined ? {} : { 'Cache-Control': jwksCacheControl };
       if (fault === 'stale-jwks-once') {
         fault = 'ok';
-        return sendJson(response, 200, { keys: signingKeys.slice(1).map((key) => key.publicJwk) });
+        return sendJson(response, 200, { keys: signingKeys.slice(1).map((key) => key.publicJwk) }, headers);
       }
-      return serveWithFault(response, () => ({ keys: signingKeys.map((key) => key.publicJwk) }));
+      return serveWithFault(response, () => ({ keys: signingKeys.map((key) => key.publicJwk) }), headers);
     }
     sendJson(response, 404, { message: 'Not Found' });
   }
 
-  function serveWithFault(response: ServerResponse, body: () => unknown): void {
+  function serveWithFault(response: ServerResponse, body: () => unknown, headers: Record<string, string> = {}): void {
     if (fault === 'hang') return; // the socket stays open until the client gives up or close()
     if (fault === 'down') return sendText(response, 503, 'Service Unavailable');
     if (fault === 'garbage') {
@@ -202,7 +211,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
         'Content-Type': 'application/json; charset=utf-8',
       });
     }
-    sendJson(response, 200, body());
+    sendJson(response, 200, body(), headers);
   }
 
   async function handleTokenRequest(request: IncomingMessage, response: ServerResponse, requestUrl: URL): Promise<void> {
@@ -258,6 +267,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     },
     setFault(next) {
       fault = next;
+    },
+    setJwksCacheControl(value) {
+      jwksCacheControl = value;
     },
     async rotateKey(rotateOptions = {}) {
       const next = await createSigningKey();

@@ -21,13 +21,15 @@ export interface KeySource {
 export interface IssuerKeys {
   readonly jwks: JSONWebKeySet;
   readonly jwksUri: string;
-  /** The JWKS response's Cache-Control header, for the job's key cache. */
+  /** The JWKS response's Cache-Control and Age headers, for the job's key cache. */
   readonly cacheControl: string | undefined;
+  readonly age: string | undefined;
 }
 
 interface JsonAnswer {
   readonly value: unknown;
   readonly cacheControl: string | undefined;
+  readonly age: string | undefined;
 }
 
 const issuerError = (message: string, cause?: unknown) =>
@@ -51,7 +53,8 @@ async function getJson(url: string, what: string, source: KeySource): Promise<Js
     if (response.status !== 200) throw issuerError(`${what} ${url} answered HTTP ${response.status}`);
     try {
       const cacheControl = response.headers['cache-control'];
-      return { value: JSON.parse(response.body) as unknown, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl };
+      const age = response.headers['age'];
+      return { value: JSON.parse(response.body) as unknown, cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl, age: Array.isArray(age) ? age[0] : age };
     } catch {
       throw issuerError(`${what} ${url} is not JSON (starts with ${show(response.body.slice(0, 40))})`);
     }
@@ -88,5 +91,5 @@ export async function fetchIssuerKeys(source: KeySource): Promise<IssuerKeys> {
   const answer = jwksUri === guessedUri ? await guessed : await getJson(jwksUri, 'JWKS', source);
   const jwks = answer.value as JSONWebKeySet | null;
   if (!jwks || !Array.isArray(jwks.keys)) throw issuerError(`JWKS ${jwksUri} has no "keys" array`);
-  return { jwks, jwksUri, cacheControl: answer.cacheControl };
+  return { jwks, jwksUri, cacheControl: answer.cacheControl, age: answer.age };
 }

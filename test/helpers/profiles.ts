@@ -5,7 +5,7 @@
  * later steps run: the real AWS CLI, and a profile's credential_process command line.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -101,6 +101,22 @@ export function runCommandLine(commandLine: string, env: Record<string, string |
       resolve({ exitCode, stdout, stderr });
     });
   });
+}
+
+/** The job's credential cache (src/credential-process/cache.ts). */
+export function credentialCacheDir(job: Pick<Job, 'runnerTemp'>): string {
+  return join(job.runnerTemp, 'keyless', 'cache', 'credentials');
+}
+
+/** The cache entries (KEY.json) in the job's credential cache, as absolute paths. */
+export function credentialCacheEntries(job: Pick<Job, 'runnerTemp'>): string[] {
+  const dir = credentialCacheDir(job);
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => join(dir, name)) : [];
+}
+
+/** A cold cache: as if no credentials had been obtained in the job yet. */
+export function clearCredentialCache(job: Pick<Job, 'runnerTemp'>): void {
+  rmSync(credentialCacheDir(job), { recursive: true, force: true });
 }
 
 /** The credential_process line of a profile in a config file. */

@@ -134,8 +134,10 @@ describe('role-chaining', () => {
     // The profile's credential process requests an OIDC token: the job has id-token: write.
     const run = await chainedStep({}, { ACTIONS_ID_TOKEN_REQUEST_URL: fakes.env.ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN: fakes.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    // The credential process assumed the source role again (AssumeRoleWithWebIdentity), then the chain went on.
-    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRoleWithWebIdentity', 'GetCallerIdentity', 'AssumeRole']);
+    // The profile's credential process handed out the action's credentials from the job's cache
+    // (no second AssumeRoleWithWebIdentity); the chain signed with them.
+    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['GetCallerIdentity', 'AssumeRole']);
+    expect(String(fakes.sts.calls[0]!.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIA/);
     expectNoLeaks(run);
   });
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretLeaks } from '../helpers/runner.js';
 import { handledSecrets, ROLE_ARN, startFakes, type Fakes } from '../helpers/fakes.js';
-import { CREDENTIAL_PROCESS_ENTRY, credentialProcessLine, runCommandLine, startJob, type Job, type ProgramRun } from '../helpers/profiles.js';
+import { clearCredentialCache, CREDENTIAL_PROCESS_ENTRY, credentialProcessLine, runCommandLine, startJob, type Job, type ProgramRun } from '../helpers/profiles.js';
 
 let fakes: Fakes;
 let job: Job;
@@ -25,6 +25,8 @@ beforeEach(async () => {
   const run = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'require-claims': 'repository: octo-org/*' });
   expect(run.exitCode, run.stdout).toBe(0);
   command = credentialProcessLine(run.env.AWS_CONFIG_FILE!, 'long');
+  // Cold: every run here refreshes (the cache itself is tested in credential-cache.test.ts).
+  clearCredentialCache(job);
   fakes.sts.calls.length = 0;
 });
 afterEach(() => {
@@ -50,33 +52,26 @@ function expectFailure(run: ProgramRun, message: RegExp) {
 }
 
 describe('the credential process', () => {
-  it('run twice, returns two different sets of credentials, each only as credential_process JSON', async () => {
-    const first = await runCommandLine(command, laterStepEnv());
-    const second = await runCommandLine(command, laterStepEnv());
-    const sets = [first, second].map((run) => {
-      expect(run.exitCode, run.stderr).toBe(0);
-      expect(run.stderr).toBe('');
-      // One JSON document and a newline: nothing else on stdout.
-      expect(run.stdout.endsWith('}\n')).toBe(true);
-      expect(run.stdout.trim().split('\n')).toHaveLength(1);
-      const json = JSON.parse(run.stdout) as Record<string, unknown>;
-      expect(Object.keys(json)).toEqual(['Version', 'AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration']);
-      expect(json.Version).toBe(1);
-      const issued = fakes.sts.issued.get(json.AccessKeyId as string)!;
-      expect(issued).toBeDefined();
-      expect(json).toEqual({
-        Version: 1,
-        AccessKeyId: issued.accessKeyId,
-        SecretAccessKey: issued.secretAccessKey,
-        SessionToken: issued.sessionToken,
-        Expiration: issued.expiration.toISOString(),
-      });
-      return json;
+  it('on a cold cache: credentials from a refresh, only as credential_process JSON', async () => {
+    const run = await runCommandLine(command, laterStepEnv());
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    // One JSON document and a newline: nothing else on stdout.
+    expect(run.stdout.endsWith('}\n')).toBe(true);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    const json = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(['Version', 'AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration']);
+    const issued = fakes.sts.issued.get(json.AccessKeyId as string)!;
+    expect(issued).toBeDefined();
+    expect(json).toEqual({
+      Version: 1,
+      AccessKeyId: issued.accessKeyId,
+      SecretAccessKey: issued.secretAccessKey,
+      SessionToken: issued.sessionToken,
+      Expiration: issued.expiration.toISOString(),
     });
-    expect(sets[0]!.AccessKeyId).not.toBe(sets[1]!.AccessKeyId);
-    expect(sets[0]!.SecretAccessKey).not.toBe(sets[1]!.SecretAccessKey);
     // The endpoint came from the profile's configuration, not from this environment.
-    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRoleWithWebIdentity', 'AssumeRoleWithWebIdentity']);
+    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRoleWithWebIdentity']);
     expect(fakes.sts.calls[0]!.params).toMatchObject({ RoleArn: ROLE_ARN, RoleSessionName: 'GitHubActions-9876543210-1' });
   });
 

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { runAction, secretLeaks, type ActionRun } from '../helpers/runner.js';
 import { handledSecrets, startFakes, type Fakes } from '../helpers/fakes.js';
-import { POST_ENTRY, startJob, type Job } from '../helpers/profiles.js';
+import { clearCredentialCache, credentialCacheEntries, credentialProcessLine, POST_ENTRY, runCommandLine, startJob, type Job } from '../helpers/profiles.js';
 
 let fakes: Fakes;
 let job: Job;
@@ -64,7 +64,7 @@ describe('post step', () => {
     const second = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'output-env-credentials': 'true' });
     expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
     const created = tree().filter((path) => !untouched.includes(path));
-    expect(created).toEqual([
+    expect(created.map((path) => path.replace(/[0-9a-f]{64}|[0-9a-f]{16}/, 'HASH'))).toEqual([
       'keyless',
       'keyless/audit.jsonl',
       'keyless/aws',
@@ -72,6 +72,12 @@ describe('post step', () => {
       'keyless/aws/credential-process',
       'keyless/aws/credential-process/long.json',
       'keyless/aws/credentials',
+      // The job's caches: the issuer's keys, and the refreshing profile's credentials (the action's own).
+      'keyless/cache',
+      'keyless/cache/credentials',
+      'keyless/cache/credentials/HASH.json',
+      'keyless/cache/jwks',
+      'keyless/cache/jwks/HASH.json',
     ]);
 
     const [postOfSecond, postOfFirst] = await job.post();
@@ -87,6 +93,7 @@ describe('post step', () => {
         `Keyless cleanup: deleted ${temp('keyless/aws/credential-process/long.json')}`,
         `Keyless cleanup: removed [profile long] from ${temp('keyless/aws/config')}`,
         `Keyless cleanup: deleted ${temp('keyless/aws/credential-process')}`,
+        `Keyless cleanup: deleted the job's credential and key cache ${temp('keyless/cache')}`,
         '',
       ].join('\n'),
     );
@@ -103,6 +110,21 @@ describe('post step', () => {
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) {
       expect(job.env[name], name).toBe('');
     }
+  });
+
+  it('deletes the credentials a refresh cached, and the issuer keys kept for the job', async () => {
+    const step = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
+    expect(step.exitCode).toBe(0);
+    clearCredentialCache(job);
+    const refreshed = await runCommandLine(credentialProcessLine(job.env.AWS_CONFIG_FILE!, 'long'), { ...job.env, AWS_ENDPOINT_URL_STS: undefined });
+    expect(refreshed.exitCode, refreshed.stderr).toBe(0);
+    // Cached by the credential process itself, long after the main step recorded what it wrote.
+    expect(credentialCacheEntries(job)).toHaveLength(1);
+    expect(readdirSync(join(job.runnerTemp, 'keyless', 'cache', 'jwks'))).toHaveLength(1);
+    const [post] = await job.post();
+    expectCleanPost(post!);
+    expect(existsSync(join(job.runnerTemp, 'keyless', 'cache'))).toBe(false);
+    expect(post!.stdout).toContain(`Keyless cleanup: deleted the job's credential and key cache ${join(job.runnerTemp, 'keyless', 'cache')}`);
   });
 
   it('leaves a file a user put in its folder, and the folder with it', async () => {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { secretLeaks, type ActionRun } from '../helpers/runner.js';
 import { handledSecrets, ROLE_ARN, startFakes, type Fakes } from '../helpers/fakes.js';
-import { AWS_CLI, awsCli, credentialProcessLine, startJob, type Job } from '../helpers/profiles.js';
+import { AWS_CLI, awsCli, clearCredentialCache, credentialProcessLine, startJob, type Job } from '../helpers/profiles.js';
 
 const AUDIT_ROLE = 'arn:aws:iam::123456789012:role/audit';
 
@@ -139,7 +139,7 @@ describe('aws-profile', () => {
 });
 
 describe('refresh-credentials', () => {
-  it.runIf(AWS_CLI)('the AWS CLI runs the credential process itself, and gets fresh credentials each time', async () => {
+  it.runIf(AWS_CLI)("the AWS CLI runs the credential process itself: the action's credentials from the job's cache first, then a refresh", async () => {
     const run = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'output-env-credentials': 'true' });
     expect(run.exitCode, run.stdout).toBe(0);
     expectNoLeaks(run);
@@ -152,6 +152,8 @@ describe('refresh-credentials', () => {
     // No fixed credentials for the profile anywhere (they would win over credential_process).
     expect(readFileSync(run.env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8')).not.toContain('[long]');
     expect(mode(join(job.runnerTemp, 'keyless', 'aws', 'credential-process', 'long.json'))).toBe(0o600);
+    const stepCall = fakes.sts.calls.find((c) => c.action === 'AssumeRoleWithWebIdentity')!;
+    const stepKeyId = [...fakes.sts.issued.values()].at(-1)!.accessKeyId;
 
     fakes.sts.calls.length = 0;
     const first = await callerIdentity(['--profile', 'long']);
@@ -159,13 +161,21 @@ describe('refresh-credentials', () => {
     const second = await callerIdentity();
     expect(first.ok && second.ok, first.stderr + second.stderr).toBe(true);
     expect(JSON.parse(first.stdout).Arn).toBe('arn:aws:sts::123456789012:assumed-role/deploy/GitHubActions-9876543210-1');
-    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRoleWithWebIdentity', 'GetCallerIdentity', 'AssumeRoleWithWebIdentity', 'GetCallerIdentity']);
-    // Each CLI run signed with the credentials its own credential-process run got, from a fresh token.
-    const signedWith = fakes.sts.calls.filter((c) => c.action === 'GetCallerIdentity').map((c) => /Credential=(\w+)\//.exec(String(c.headers.authorization))![1]!);
-    expect(new Set(signedWith).size).toBe(2);
-    for (const key of signedWith) expect(fakes.sts.issued.get(key)?.issuedBy).toBe('AssumeRoleWithWebIdentity');
-    const tokens = fakes.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').map((c) => c.params.WebIdentityToken);
-    expect(new Set(tokens).size).toBe(2);
+    // The action's credentials, cached for the profile: no second assumption right after the first.
+    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['GetCallerIdentity', 'GetCallerIdentity']);
+    const signedWith = () => fakes.sts.calls.filter((c) => c.action === 'GetCallerIdentity').map((c) => /Credential=(\w+)\//.exec(String(c.headers.authorization))![1]!);
+    expect(signedWith()).toEqual([stepKeyId, stepKeyId]);
+
+    // Without them (a cold cache), the process assumes the role again, with a fresh token.
+    clearCredentialCache(job);
+    fakes.sts.calls.length = 0;
+    const third = await callerIdentity();
+    expect(third.ok, third.stderr).toBe(true);
+    expect(fakes.sts.calls.map((c) => c.action)).toEqual(['AssumeRoleWithWebIdentity', 'GetCallerIdentity']);
+    const [refreshedKeyId] = signedWith();
+    expect(refreshedKeyId).not.toBe(stepKeyId);
+    expect(fakes.sts.issued.get(refreshedKeyId!)?.issuedBy).toBe('AssumeRoleWithWebIdentity');
+    expect(fakes.sts.calls[0]!.params.WebIdentityToken).not.toBe(stepCall.params.WebIdentityToken);
   });
 
   it.runIf(AWS_CLI)('credentials near expiry: the AWS CLI runs the process again by itself, and the action warns about short sessions', async () => {
@@ -204,16 +214,20 @@ describe('refresh-credentials', () => {
     expect(Object.keys(run.env).sort()).toEqual(['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']);
   });
 
-  it('the files hold no secret of the runner and no token', async () => {
+  it('the files hold no secret of the runner and no token; credentials only in the credential cache', async () => {
     const run = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
     expect(run.exitCode).toBe(0);
     const dir = join(job.runnerTemp, 'keyless');
     const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-    expect(files.length).toBeGreaterThanOrEqual(4);
-    const secrets = [fakes.issuer.requestToken, fakes.issuer.requestUrl, ...handledSecrets(fakes.sts)];
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    const cacheDir = join(dir, 'cache', 'credentials');
+    const tokens = [fakes.issuer.requestToken, fakes.issuer.requestUrl, ...fakes.issuer.issuedTokens];
+    const credentials = handledSecrets(fakes.sts).filter((secret) => !tokens.includes(secret));
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      for (const secret of secrets) expect(text.includes(secret), `${file} holds a secret`).toBe(false);
+      for (const secret of tokens) expect(text.includes(secret), `${file} holds a token`).toBe(false);
+      if (file.startsWith(`${cacheDir}/`)) continue;
+      for (const secret of credentials) expect(text.includes(secret), `${file} holds a credential`).toBe(false);
     }
     const processConfig = JSON.parse(readFileSync(join(dir, 'aws', 'credential-process', 'long.json'), 'utf8'));
     expect(processConfig.inputs).toMatchObject({ 'role-to-assume': ROLE_ARN, 'oidc-issuer': fakes.issuer.url, 'sts-endpoint': fakes.sts.url });

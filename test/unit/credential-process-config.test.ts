@@ -3,7 +3,7 @@ import { contextFromEnv } from '../helpers/context.js';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { parseSettings } from '../../src/inputs/settings.js';
-import { buildProcessConfig, commandLine, credentialProcessOutput, parseProcessConfig } from '../../src/credential-process/config.js';
+import { buildProcessConfig, commandLine, credentialProcessOutput, parseProcessConfig, processCredentials } from '../../src/credential-process/config.js';
 import { KeylessError } from '../../src/shared/errors.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
@@ -142,7 +142,7 @@ describe('credentialProcessOutput', () => {
   it('is exactly the members AWS tools read', () => {
     const expiration = new Date('2030-01-02T03:04:05.000Z');
     const json = JSON.parse(
-      credentialProcessOutput({
+      credentialProcessOutput(processCredentials({
         accessKeyId: 'ASIAEXAMPLE',
         secretAccessKey: 'secret',
         sessionToken: 'token',
@@ -152,7 +152,7 @@ describe('credentialProcessOutput', () => {
         account: '123456789012',
         requestId: 'r',
         attempts: 1,
-      }),
+      })),
     );
     expect(json).toEqual({ Version: 1, AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: '2030-01-02T03:04:05.000Z' });
   });

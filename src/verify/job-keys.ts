@@ -1,0 +1,44 @@
+/**
+ * The issuer's keys for this job: the kept ones while the JWKS response's Cache-Control allows
+ * (key-freshness.ts), else fetched (issuer-keys.ts: discovery and the JWKS in one round trip) and
+ * kept for the next invocation. `refresh` always fetches: verification calls it when a token's kid
+ * is unknown, right after the issuer rotated its keys.
+ */
+import type { JSONWebKeySet } from 'jose';
+import { fetchIssuerKeys, type KeySource } from './issuer-keys.js';
+import { keysAreFresh, keysLifetimeSeconds } from './key-freshness.js';
+import type { KeyStore } from '../job/key-store.js';
+
+export interface JobKeys {
+  /** Kept keys when fresh, else fetched ones. */
+  current(): Promise<JSONWebKeySet>;
+  /** Fetched keys, whatever is kept. */
+  refresh(): Promise<JSONWebKeySet>;
+}
+
+export function jobIssuerKeys(source: KeySource, store: KeyStore | undefined, options: { now?: () => number; debug?: (message: string) => void } = {}): JobKeys {
+  const now = options.now ?? Date.now;
+  const refresh = async () => {
+    const fetched = await fetchIssuerKeys(source);
+    if (store) {
+      const fetchedAt = now();
+      const lifetime = keysLifetimeSeconds(fetched.cacheControl, fetched.age);
+      // Only a speed-up: a store that cannot be written costs a fetch next time, nothing else.
+      try {
+        if (lifetime > 0) store.write({ issuer: source.issuer, jwksUri: fetched.jwksUri, jwks: fetched.jwks, fetchedAt, expiresAt: fetchedAt + lifetime * 1000 });
+        else store.remove(source.issuer);
+      } catch (error) {
+        options.debug?.(`the issuer's keys were not kept for the job: ${(error as Error).message}`);
+      }
+    }
+    return fetched.jwks;
+  };
+  return {
+    async current() {
+      const kept = store?.read(source.issuer);
+      if (kept && keysAreFresh(kept, now())) return kept.jwks;
+      return refresh();
+    },
+    refresh,
+  };
+}
