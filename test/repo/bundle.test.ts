@@ -64,3 +64,4 @@ describe('the toolkit is really there', () => {
     expect(code).toContain('context.repo requires a GITHUB_REPOSITORY environment variable');
   });
 });
+
