@@ -1,10 +1,23 @@
-/** Argument parsing for the commands that take positional arguments, with the CLI's error wording. */
+/** Argument parsing for the commands (every one takes --help/-h), with the CLI's error wording. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './inputs.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** For commands that may take positional arguments (audit, test, prove). */
 export function parseCommand<T extends Options>(args: string[], options: T, command: string, positionals: boolean) {
+  return parseWithCliErrors(args, options, command, positionals, false);
+}
+
+/**
+ * For commands that take flags only (evaluate, lint, generate); their usage errors also say how to
+ * give a value that starts with "-".
+ */
+export function parseFlags<T extends Options>(args: string[], options: T, command: string) {
+  return parseWithCliErrors(args, options, command, false, true).values;
+}
+
+function parseWithCliErrors<T extends Options>(args: string[], options: T, command: string, positionals: boolean, dashValueHint: boolean) {
   try {
     return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, strict: true, allowPositionals: positionals });
   } catch (error) {
@@ -14,7 +27,12 @@ export function parseCommand<T extends Options>(args: string[], options: T, comm
       throw new CliError(`unknown flag ${flag ?? e.message} for "keyless ${command}"; run "keyless ${command} --help"`);
     }
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new CliError(`${flag ?? 'a flag'} ${/argument missing/.test(e.message) ? 'needs a value' : 'does not take a value'} ("keyless ${command} --help")`);
+      const problem = /argument missing/.test(e.message)
+        ? 'needs a value'
+        : dashValueHint && /ambiguous/.test(e.message)
+          ? `needs a value; write one that starts with "-" as ${flag}=VALUE`
+          : 'does not take a value';
+      throw new CliError(`${flag ?? 'a flag'} ${problem} ("keyless ${command} --help")`);
     }
     if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
       const arg = /'([^']+)'/.exec(e.message)?.[1];

@@ -1,0 +1,41 @@
+/** Reading what the evaluate, lint and generate flags name: required flags, input files, the policy file, --issuer. */
+import { parseTrustPolicy, TrustPolicyError } from '../trust/index.js';
+import { readProblem } from './args.js';
+import type { CliIo } from './cli-io.js';
+import { CliError, parseJsonInput } from './inputs.js';
+
+/** Reads the file a flag names; a file that cannot be read is bad input naming the flag. */
+export function readInput(io: CliIo, flag: string, file: string): string {
+  try {
+    return io.readFile(file);
+  } catch (error) {
+    const why = (error as { code?: string }).code === 'ENOENT' ? 'no such file' : readProblem(error);
+    throw new CliError(`${flag} ${JSON.stringify(file)}: cannot read the file (${why})`);
+  }
+}
+
+/** A flag that must be given, and not empty. */
+export function required(value: string | undefined, flag: string, command: string, what: string): string {
+  if (value === undefined || value === '') throw new CliError(`${flag} is required: ${what} ("keyless ${command} --help")`);
+  return value;
+}
+
+/** Reads and parses the --policy file; an invalid trust policy is bad input. */
+export function loadPolicyFile(io: CliIo, file: string): unknown {
+  const policy = parseJsonInput(readInput(io, '--policy', file), '--policy', file);
+  try {
+    parseTrustPolicy(policy);
+  } catch (error) {
+    if (error instanceof TrustPolicyError) throw new CliError(`--policy ${JSON.stringify(file)} is not a valid trust policy: ${error.message}`);
+    throw error;
+  }
+  return policy;
+}
+
+/** --issuer, when given, must be a URL. */
+export function checkedIssuer(issuer: string | undefined): string | undefined {
+  if (issuer !== undefined && !/^https?:\/\/[^/\s]+/.test(issuer)) {
+    throw new CliError(`--issuer ${JSON.stringify(issuer)} is not a URL (e.g. https://token.actions.githubusercontent.com)`);
+  }
+  return issuer;
+}

@@ -1,0 +1,48 @@
+/** What "matches" means for each evaluated operator: String equality (optionally ignoring case), StringLike wildcards, Bool, ARNs. */
+import type { OperatorSpec } from './operators.js';
+import { literalUnits, matchUnits, type PatternUnit } from './wildcard.js';
+
+const COLON = 58;
+
+function splitArn(units: readonly PatternUnit[]): PatternUnit[][] {
+  const parts: PatternUnit[][] = [[]];
+  for (const u of units) {
+    if (u === COLON && parts.length < 6) parts.push([]);
+    else parts[parts.length - 1]!.push(u);
+  }
+  return parts;
+}
+
+/** ArnLike/ArnEquals: each of the six colon-separated components matched separately, wildcards allowed. */
+function arnMatches(units: readonly PatternUnit[], value: string): boolean {
+  const patternParts = splitArn(units);
+  const valueParts = splitArn(literalUnits(value));
+  if (patternParts.length !== valueParts.length) return false;
+  return patternParts.every((part, i) =>
+    matchUnits(part, valueParts[i]!.map((u) => String.fromCodePoint(u)).join('')),
+  );
+}
+
+/** The positive form of the operator: does this context value match this (resolved) policy value? */
+export function positiveMatch(op: OperatorSpec, policy: { text: string; units: PatternUnit[] }, contextValue: string): boolean {
+  switch (op.base) {
+    case 'StringEquals':
+    case 'StringNotEquals':
+      return policy.text === contextValue;
+    case 'StringEqualsIgnoreCase':
+    case 'StringNotEqualsIgnoreCase':
+      return policy.text.toLowerCase() === contextValue.toLowerCase();
+    case 'StringLike':
+    case 'StringNotLike':
+      return matchUnits(policy.units, contextValue);
+    case 'Bool':
+      return policy.text.toLowerCase() === contextValue.toLowerCase();
+    case 'ArnEquals':
+    case 'ArnLike':
+    case 'ArnNotEquals':
+    case 'ArnNotLike':
+      return arnMatches(policy.units, contextValue);
+    default:
+      return false;
+  }
+}
