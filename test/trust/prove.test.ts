@@ -34,6 +34,11 @@ describe('proveOnly', () => {
     ['no aud condition: any audience', sub('StringLike', 'repo:octo-org/app:*'), only('aud', 'x'), false],
     ['StringEquals with a wildcard never matches: admits nothing', sub('StringEquals', 'repo:octo-org/*'), only('repository', 'nobody/none'), true],
     ['a Deny carves out pull requests', sub('StringLike', 'repo:octo-org/app:*'), only('sub', 'repo:octo-org/app:environment:*', 'repo:octo-org/app:ref:*'), false],
+    // A claim read only by Null: runs with and without it are different kinds of run.
+    ['Null environment true: any repository, runs without an environment', { Null: { [`${GH}:environment`]: 'true' } }, only('repository', 'octo-org/app'), false],
+    ['Null environment false: any repository with an environment', { Null: { [`${GH}:environment`]: 'false' } }, only('repository', 'octo-org/app'), false],
+    ['Null environment false pins nothing about the environment', { Null: { [`${GH}:environment`]: 'false' }, ...sub('StringLike', 'repo:octo-org/app:*') }, only('environment', 'production'), false],
+    ['Null environment true admits no run with an environment', { Null: { [`${GH}:environment`]: 'true' }, ...sub('StringLike', 'repo:octo-org/app:*') }, only('sub', 'repo:octo-org/app:ref:*', 'repo:octo-org/app:pull_request'), true],
   ] as const)('%s', (_label, condition, set, proved) => {
     const p = policy(condition);
     const result = proveOnly(p, set);

@@ -95,7 +95,10 @@ function decide(policies: readonly Named[], only: readonly OnlyConstraint[], goa
     const tracked: TrackedClaim[] = [...table.byClaim]
       .filter(([claim]) => scenario.claims.has(claim))
       .map(([claim, patterns]) => ({ claim, dfa: new PatternSetDfa(patterns) }));
-    const signature = JSON.stringify([scenario.issuer, tracked.map((t) => [t.claim, scenario.claims.get(t.claim)]), [...table.byClaim.keys()].map((c) => scenario.claims.has(c))]);
+    // Runs that differ only in claims no condition reads are the same kind of run. A claim read
+    // only by Null has no patterns, but whether it is present still tells runs apart.
+    const read = new Set([...table.byClaim.keys(), ...compiled.flatMap((c) => c.flatMap((s) => s.atoms.flatMap((a) => (a.claim === undefined ? [] : [a.claim]))))]);
+    const signature = JSON.stringify([scenario.issuer, tracked.map((t) => [t.claim, scenario.claims.get(t.claim)]), [...read].sort().map((c) => scenario.claims.has(c))]);
     if (done.has(signature)) continue;
     done.add(signature);
     runKinds++;
