@@ -3,12 +3,14 @@
 // request must be SigV4-signed for service "iam" with one of the access keys given at start.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, startLoopbackServer, type LoopbackServer } from './http.js';
-import { IAM_ACTIONS, IAM_WRITE_ACTIONS, IamError, type IamAccount, type IamOidcProvider, type IamRole } from './iam-actions.js';
+import { IAM_ACTIONS, IAM_WRITE_ACTIONS } from './iam-actions.js';
+import { IamError, type IamAccount, type IamOidcProvider, type IamRole } from './iam-model.js';
 import { sha256Hex } from './sigv4.js';
 import type { XmlElement } from './xml.js';
 import { authenticate as queryAuthenticate, errorAnswer, parseQueryRequest, QueryError, sendAnswer, successAnswer, type QueryRequest } from './aws-query.js';
 
-export { AWS_MANAGED_POLICIES, IAM_WRITE_ACTIONS, type IamOidcProvider, type IamRole } from './iam-actions.js';
+export { IAM_WRITE_ACTIONS } from './iam-actions.js';
+export { AWS_MANAGED_POLICIES, type IamOidcProvider, type IamRole } from './iam-model.js';
 
 export const IAM_XML_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const API_VERSION = '2010-05-08';

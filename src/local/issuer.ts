@@ -1,34 +1,14 @@
 // A loopback stand-in for GitHub's OIDC issuer (discovery document + JWKS) and for the runner's
 // ID-token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL), speaking the same HTTP shapes, with switches
-// for the ways tokens and issuers go wrong in practice.
-import { createHmac, KeyObject, randomBytes, randomInt, randomUUID, sign as rsaSign } from 'node:crypto';
+// for the ways tokens and issuers go wrong in practice. Keys, tokens and the discovery document
+// are made in issuer-keys.ts, issuer-tokens.ts and issuer-discovery.ts; this file is the server.
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { sendJson, sendText, startLoopbackServer } from './http.js';
-
-export type SignWith = 'issuer-key' | 'foreign-key' | 'none' | 'hs256-with-public-key';
-
-export interface MintOptions {
-  /** Merged over the default claims; a key set to undefined removes that claim. */
-  claims?: Record<string, unknown>;
-  /** Merged over the protected header (e.g. { kid: 'nope' }, { alg: 'none' }); undefined removes. */
-  header?: Record<string, unknown>;
-  /**
-   * Default 'issuer-key'. 'foreign-key': another RSA key under the same kid (bad signature).
-   * 'none': unsigned `header.payload.` with alg none. 'hs256-with-public-key': the
-   * algorithm-confusion attack, HS256 keyed with the issuer's public key as SPKI PEM text.
-   */
-  signWith?: SignWith;
-  /** exp - iat; default 300, as GitHub's. */
-  lifetimeSeconds?: number;
-  /** Shifts iat/nbf/exp from now (negative = in the past). */
-  issuedAtOffsetSeconds?: number;
-  /**
-   * Appended verbatim inside the payload JSON after the claims, e.g. `"sub":"other"` to
-   * produce a duplicate member that an object cannot express.
-   */
-  extraPayloadJson?: string;
-}
+import { discoveryDocument } from './issuer-discovery.js';
+import { createSigningKey, type SigningKey } from './issuer-keys.js';
+import { githubDefaultClaims, mintToken, type MintOptions } from './issuer-tokens.js';
 
 /**
  * 'stale-jwks-once': the next JWKS response lacks the current signing key, as a cache or CDN
@@ -102,27 +82,7 @@ export interface LocalIssuerOptions {
 /** What the loopback JWKS says by default: an hour, as a CDN-fronted issuer commonly does (not a documented GitHub value). */
 export const DEFAULT_JWKS_CACHE_CONTROL = 'public, max-age=3600';
 
-interface SigningKey {
-  readonly kid: string;
-  readonly privateKey: KeyObject;
-  readonly publicJwk: JWK;
-  readonly publicKeyPem: string;
-}
-
-/** GitHub's tokens are valid from 5 minutes before iat (newest tokens seen) and live 5 minutes. */
-const NOT_BEFORE_SKEW_SECONDS = 300;
-const DEFAULT_LIFETIME_SECONDS = 300;
 const TOKEN_ENDPOINT_PATH = '/_apis/token';
-
-/** Claim names GitHub's discovery document lists. */
-const CLAIMS_SUPPORTED = [
-  'sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'sha', 'repository', 'repository_id',
-  'repository_owner', 'repository_owner_id', 'enterprise', 'enterprise_id', 'run_id', 'run_number',
-  'run_attempt', 'actor', 'actor_id', 'workflow', 'workflow_ref', 'workflow_sha', 'head_ref',
-  'base_ref', 'event_name', 'ref_type', 'ref_protected', 'environment', 'environment_node_id',
-  'job_workflow_ref', 'job_workflow_sha', 'repository_visibility', 'runner_environment',
-  'issuer_scope', 'check_run_id',
-];
 
 export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promise<LocalIssuer> {
   const pathPrefix = normalisePathPrefix(options.pathPrefix);
@@ -143,40 +103,9 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
 
   const currentKey = (): SigningKey => signingKeys[0] as SigningKey;
 
-  async function mint(mintOptions: MintOptions = {}): Promise<string> {
-    const signWith = mintOptions.signWith ?? 'issuer-key';
+  function mint(mintOptions: MintOptions = {}): Promise<string> {
     const key = currentKey();
-    const issuedAt = Math.floor(Date.now() / 1000) + (mintOptions.issuedAtOffsetSeconds ?? 0);
-    const payload = withoutUndefined({
-      jti: randomUUID(),
-      ...defaultClaims,
-      nbf: issuedAt - NOT_BEFORE_SKEW_SECONDS,
-      exp: issuedAt + (mintOptions.lifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS),
-      iat: issuedAt,
-      ...mintOptions.claims,
-    });
-    const algorithm = signWith === 'none' ? 'none' : signWith === 'hs256-with-public-key' ? 'HS256' : 'RS256';
-    const header = withoutUndefined({ alg: algorithm, kid: key.kid, typ: 'JWT', ...mintOptions.header });
-    const payloadJson = mintOptions.extraPayloadJson
-      ? JSON.stringify(payload).replace(/}$/, `,${mintOptions.extraPayloadJson}}`)
-      : JSON.stringify(payload);
-    const signingInput = `${base64UrlJson(header)}.${Buffer.from(payloadJson).toString('base64url')}`;
-
-    switch (signWith) {
-      case 'issuer-key':
-        return `${signingInput}.${rsaSign('sha256', Buffer.from(signingInput), key.privateKey).toString('base64url')}`;
-      case 'foreign-key': {
-        foreignKey ??= await createSigningKey(key.kid);
-        const signature = rsaSign('sha256', Buffer.from(signingInput), foreignKey.privateKey);
-        return `${signingInput}.${signature.toString('base64url')}`;
-      }
-      case 'none':
-        return `${signingInput}.`;
-      case 'hs256-with-public-key': {
-        const hmac = createHmac('sha256', Buffer.from(key.publicKeyPem, 'utf8')).update(signingInput).digest();
-        return `${signingInput}.${hmac.toString('base64url')}`;
-      }
-    }
+    return mintToken(mintOptions, defaultClaims, key, async () => (foreignKey ??= await createSigningKey(key.kid)));
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -279,78 +208,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   };
 }
 
-async function createSigningKey(kid: string = randomUUID()): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const { kty, n, e } = await exportJWK(publicKey);
-  return {
-    kid,
-    privateKey: KeyObject.from(privateKey),
-    // Member order as in GitHub's JWKS.
-    publicJwk: { kty, alg: 'RS256', use: 'sig', kid, n, e },
-    publicKeyPem: await exportSPKI(publicKey),
-  };
-}
-
-/** The claims of a push to main in octo-org/octo-repo, shaped like a real github.com token. */
-function githubDefaultClaims(issuerUrl: string, overrides: Record<string, unknown>): Record<string, unknown> {
-  const sha = randomBytes(20).toString('hex');
-  const workflowRef = 'octo-org/octo-repo/.github/workflows/deploy.yml@refs/heads/main';
-  const owner = typeof overrides['repository_owner'] === 'string' ? overrides['repository_owner'] : 'octo-org';
-  return withoutUndefined({
-    sub: 'repo:octo-org/octo-repo:ref:refs/heads/main',
-    // Without an audience parameter GitHub sets aud to the owner's URL.
-    aud: `https://github.com/${owner}`,
-    ref: 'refs/heads/main',
-    sha,
-    repository: 'octo-org/octo-repo',
-    repository_owner: 'octo-org',
-    repository_owner_id: '65',
-    run_id: String(randomInt(10_000_000_000, 30_000_000_000)),
-    run_number: '10',
-    run_attempt: '1',
-    repository_visibility: 'private',
-    repository_id: '74',
-    actor_id: '12',
-    actor: 'octocat',
-    workflow: 'Deploy',
-    head_ref: '',
-    base_ref: '',
-    event_name: 'push',
-    ref_protected: 'true',
-    ref_type: 'branch',
-    workflow_ref: workflowRef,
-    workflow_sha: sha,
-    job_workflow_ref: workflowRef,
-    job_workflow_sha: sha,
-    runner_environment: 'github-hosted',
-    check_run_id: String(randomInt(10_000_000_000, 90_000_000_000)),
-    iss: issuerUrl,
-    ...overrides,
-  });
-}
-
-function discoveryDocument(issuer: string, jwksUri: string): Record<string, unknown> {
-  return {
-    issuer,
-    jwks_uri: jwksUri,
-    subject_types_supported: ['public', 'pairwise'],
-    response_types_supported: ['id_token'],
-    claims_supported: CLAIMS_SUPPORTED,
-    id_token_signing_alg_values_supported: ['RS256'],
-    scopes_supported: ['openid'],
-  };
-}
-
 function normalisePathPrefix(prefix: string | undefined): string {
   if (prefix === undefined || prefix === '' || prefix === '/') return '';
   const withLeadingSlash = prefix.startsWith('/') ? prefix : `/${prefix}`;
   return withLeadingSlash.replace(/\/+$/, '');
-}
-
-function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
-}
-
-function base64UrlJson(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }

@@ -6,7 +6,8 @@ import {
   STSClient,
   type Credentials,
 } from '@aws-sdk/client-sts';
-import { startLocalIssuer, type LocalIssuer, type MintOptions } from '../../src/local/issuer.js';
+import { startLocalIssuer, type LocalIssuer } from '../../src/local/issuer.js';
+import type { MintOptions } from '../../src/local/issuer-tokens.js';
 import { signRequest } from '../../src/local/sigv4.js';
 import { startLocalSts, type LocalSts, type LocalStsOptions } from '../../src/local/sts.js';
 
