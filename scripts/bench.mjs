@@ -93,7 +93,7 @@ async function main() {
   for (const { label, path: node } of nodeBinaries()) {
     const isRunnerNode = label.startsWith('node v24');
     const samples = { bare: [], keyless: [], later: [], cac: [], started: [], tokenAndKeys: [], sts: [], bareRss: [], keylessRss: [], cacRss: [] };
-    // Later invocations in one job share RUNNER_TEMP: its caches (compile cache) are warm.
+    // Later invocations in one job share RUNNER_TEMP: the issuer's keys are in its key cache.
     const jobTemp = mkdtempSync(join(tmpdir(), 'keyless-bench-job-'));
     await timeBare(node);
     await run(node, undefined, inputs, env);

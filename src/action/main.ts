@@ -3,12 +3,10 @@
 import { context as github } from '@actions/github';
 import { parseRunContext } from '../inputs/context.js';
 import { withEnvFallbacks } from '../inputs/env-fallbacks.js';
-import { enableJobCompileCache } from '../shared/compile-cache.js';
 import { run } from './run.js';
 import { runnerIO } from './runner.js';
 
 const runContext = parseRunContext(process.env, github, process.versions.node);
-enableJobCompileCache(runContext.runnerTemp);
 const io = runnerIO(runContext.files);
 // configure-aws-credentials' environment-variable inputs (ROLE_TO_ASSUME, …) fill empty inputs.
 await run(io, runContext, withEnvFallbacks((name) => io.getInput(name), process.env));

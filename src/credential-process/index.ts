@@ -55,9 +55,7 @@ function readConfig(path: string): CredentialProcessConfig {
 
 /** The miss path: the pipeline's modules are loaded only now. */
 async function refresh(config: CredentialProcessConfig): Promise<ProcessCredentials> {
-  const [{ enableJobCompileCache }, { refreshCredentials }] = await Promise.all([import('../shared/compile-cache.js'), import('./refresh.js')]);
-  // Run again and again in a long job: let Node cache the compiled SDK chunk, as the action does.
-  enableJobCompileCache(process.env.RUNNER_TEMP);
+  const { refreshCredentials } = await import('./refresh.js');
   return refreshCredentials(config, process.env, process.versions.node, stderrHooks);
 }
 

@@ -1,1 +1,0 @@
-export const id=471;export const ids=[471];export const modules={6471:(e,o,c)=>{c.r(o),c.d(o,{enableJobCompileCache:()=>n});var t=c(6760);function n(e){const{enableCompileCache:o}=process.getBuiltinModule("node:module");if("function"==typeof o&&e)try{o((0,t.join)(e,"keyless-compile-cache"))}catch{}}}};
