@@ -9,7 +9,7 @@ import type { RunContext } from '../inputs/context.js';
 import { proxyAgents, proxyFrom, type HttpAgents } from '../shared/http.js';
 import { requestRunnerToken, runnerTokenEndpoint } from '../token/runner-endpoint.js';
 import { readTokenFile } from '../token/file.js';
-import { refuseOtherIssuer, verifyToken, type Claims } from '../verify/token.js';
+import type { Claims } from '../verify/token.js';
 import { jobIssuerKeys } from '../verify/job-keys.js';
 import { jobKeyStore } from '../job/key-store.js';
 import { findFailedClaimRule } from '../verify/claim-rules.js';
@@ -37,6 +37,11 @@ export interface WebIdentityResult {
   readonly tokenAndKeysAt: number;
 }
 
+// jose and the verification code are needed only once the token is in: they load with the SDK,
+// while the requests are on the wire, not before the requests leave.
+let verifier: Promise<typeof import('../verify/token.js')> | undefined;
+const loadVerifier = () => (verifier ??= import('../verify/token.js'));
+
 /** Stages stop retrying this long before action-timeout-s, so they end with their own, specific error. */
 const STAGE_MARGIN_MS = 1000;
 
@@ -56,7 +61,7 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   const fileToken = settings.webIdentityTokenFile ? await readTokenFile(settings.webIdentityTokenFile) : undefined;
   if (fileToken) {
     hooks.setSecret(fileToken);
-    refuseOtherIssuer(fileToken, settings.oidcIssuer);
+    (await loadVerifier()).refuseOtherIssuer(fileToken, settings.oidcIssuer);
   } else {
     runnerTokenEndpoint(context);
   }
@@ -78,11 +83,15 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   keysPromise.catch(() => undefined);
   // Load the SDK while the token and keys are on the wire: only once the requests have left,
   // since evaluating it holds the event loop. A load failure surfaces at the STS call.
-  setImmediate(() => warmUpSts(settings).catch(() => undefined));
+  setImmediate(() => {
+    loadVerifier().catch(() => undefined);
+    warmUpSts(settings).catch(() => undefined);
+  });
   const token = await tokenPromise;
   const keys = await keysPromise;
   const tokenAndKeysAt = performance.now();
 
+  const { verifyToken } = await loadVerifier();
   const claims = await verifyToken(token, {
     issuer: settings.oidcIssuer,
     audience: settings.audience,
