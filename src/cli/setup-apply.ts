@@ -6,12 +6,8 @@ import { PlanError, planSetup, type SetupPlan } from '../iam/plan.js';
 import { describeStep, formatPlan } from '../iam/report.js';
 import { workflowSnippet } from '../iam/workflow.js';
 import { intendedTrustPolicy } from '../iam/trust.js';
-import type { CliIo } from './main.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { setupNotes } from './setup.js';
-
-const EXIT_OK = 0;
-const EXIT_USAGE = 2;
-const EXIT_FAILED = 3;
 
 export interface ApplyOptions {
   readonly json: boolean;

@@ -1,5 +1,4 @@
 /** `keyless setup aws`: flags → intent → the chosen format, or `--apply` against IAM with the caller's credentials. */
-import { parseArgs } from 'node:util';
 import { awsCliScript } from '../iam/aws-cli.js';
 import { cloudFormationTemplate, cloudFormationYaml } from '../iam/cloudformation.js';
 import { checkSetupInput, OUTPUT_FORMATS, roleArn, SetupInputError, type OutputFormat, type SetupIntent } from '../iam/intent.js';
@@ -9,11 +8,9 @@ import { workflowSnippet } from '../iam/workflow.js';
 import { ACCOUNT_PLACEHOLDER, generatedSubjects, GenerateError, hasLintErrors, lintTrustPolicy, SIZE_RULE_IDS } from '../trust/index.js';
 import { generateNotes } from './format.js';
 import { CliError } from './inputs.js';
-import type { CliIo } from './main.js';
+import { parseFlags } from './args.js';
+import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { SETUP_AWS_HELP, SETUP_HELP } from './setup-help.js';
-
-const EXIT_OK = 0;
-const EXIT_USAGE = 2;
 
 /** Option names (GenerateOptions fields and setup options) → the flag that sets them. */
 const FLAGS: Record<string, string> = {
@@ -39,7 +36,6 @@ const FLAGS: Record<string, string> = {
 };
 
 const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
   repository: { type: 'string', multiple: true },
   environment: { type: 'string', multiple: true },
   branch: { type: 'string', multiple: true },
@@ -64,22 +60,7 @@ const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
 } as const;
 
-type Values = ReturnType<typeof parseFlags>;
-
-function parseFlags(args: string[]) {
-  try {
-    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    const e = error as Error & { code?: string };
-    const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new CliError(`unknown flag ${flag ?? e.message} for "keyless setup aws"; run "keyless setup aws --help"`);
-    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new CliError(`${flag ?? 'a flag'} ${/argument missing/.test(e.message) ? 'needs a value' : 'does not take a value'} ("keyless setup aws --help")`);
-    }
-    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new CliError(`unexpected argument for "keyless setup aws": flags take the form --name value`);
-    throw new CliError(e.message);
-  }
-}
+type Values = ReturnType<typeof parseFlags<typeof OPTIONS>>;
 
 function given<T>(value: T | undefined, key: string): Record<string, T> {
   return value === undefined ? {} : { [key]: value };
@@ -196,7 +177,7 @@ async function render(intent: SetupIntent, format: OutputFormat, json: boolean, 
 }
 
 async function setupAws(args: string[], io: CliIo): Promise<number> {
-  const v = parseFlags(args);
+  const v = parseFlags(args, OPTIONS, 'setup aws');
   if (v.help) {
     io.stdout(SETUP_AWS_HELP);
     return EXIT_OK;
