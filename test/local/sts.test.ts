@@ -1,94 +1,26 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
+import { startLocalSts } from '../../src/local/sts.js';
 import {
-  AssumeRoleCommand,
-  AssumeRoleWithWebIdentityCommand,
-  GetCallerIdentityCommand,
-  STSClient,
-  type Credentials,
-} from '@aws-sdk/client-sts';
-import { startLocalIssuer, type LocalIssuer } from '../../src/local/issuer.js';
-import type { MintOptions } from '../../src/local/issuer-tokens.js';
-import { signRequest } from '../../src/local/sigv4.js';
-import { startLocalSts, type LocalSts, type LocalStsOptions } from '../../src/local/sts.js';
+  NAMESPACE,
+  ROLE_ARN,
+  assumeWithWebIdentity,
+  client,
+  issuer,
+  mintForSts,
+  postForm,
+  sdkError,
+  startTrustingSts,
+  sts,
+  useLoopbackServers,
+  useSts,
+} from './sts-fixture.js';
 
-const ROLE_ARN = 'arn:aws:iam::123456789012:role/deploy/github/KeylessDeploy';
-const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
-
-let issuer: LocalIssuer;
-let sts: LocalSts;
-
-beforeAll(async () => {
-  issuer = await startLocalIssuer();
-});
-afterAll(async () => {
-  await issuer.close();
-});
-afterEach(async () => {
-  issuer.setFault('ok');
-  await sts.close();
-});
-
-async function startTrustingSts(extra: Partial<LocalStsOptions> = {}): Promise<LocalSts> {
-  return startLocalSts({
-    trustedIssuer: { url: issuer.url, jwksUrl: `${issuer.url}/.well-known/jwks`, audiences: ['sts.amazonaws.com'] },
-    ...extra,
-  });
-}
-
-function client(credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): STSClient {
-  return new STSClient({
-    region: 'us-east-1',
-    endpoint: sts.url,
-    maxAttempts: 1,
-    // AssumeRoleWithWebIdentity is unsigned: the SDK needs no credentials for it.
-    ...(credentials === undefined ? {} : { credentials }),
-  });
-}
-
-async function mintForSts(options: MintOptions = {}): Promise<string> {
-  return issuer.mint({ ...options, claims: { aud: 'sts.amazonaws.com', ...options.claims } });
-}
-
-async function assumeWithWebIdentity(options: MintOptions = {}, durationSeconds?: number) {
-  return client().send(
-    new AssumeRoleWithWebIdentityCommand({
-      RoleArn: ROLE_ARN,
-      RoleSessionName: 'keyless-run-1',
-      WebIdentityToken: await mintForSts(options),
-      ...(durationSeconds === undefined ? {} : { DurationSeconds: durationSeconds }),
-    }),
-  );
-}
-
-function sdkCredentials(credentials: Credentials | undefined) {
-  return {
-    accessKeyId: credentials?.AccessKeyId ?? '',
-    secretAccessKey: credentials?.SecretAccessKey ?? '',
-    sessionToken: credentials?.SessionToken ?? '',
-  };
-}
-
-/** The SDK error for a failed send, so tests can look at name, message and status. */
-async function sdkError(promise: Promise<unknown>): Promise<{ name: string; message: string; $metadata: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { name: string; message: string; $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function postForm(params: Record<string, string>): Promise<Response> {
-  return fetch(sts.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    body: new URLSearchParams(params).toString(),
-  });
-}
+useLoopbackServers();
 
 describe('AssumeRoleWithWebIdentity', () => {
   beforeEach(async () => {
-    sts = await startTrustingSts();
+    await startTrustingSts();
   });
 
   it('answers the SDK with credentials for the role, verifying the token against the issuer', async () => {
@@ -243,7 +175,7 @@ describe('AssumeRoleWithWebIdentity', () => {
 
 describe('authorisation and scripted behaviours', () => {
   it('refuses claims the role does not trust with 403 AccessDenied', async () => {
-    sts = await startTrustingSts({ authorize: (claims) => claims['sub'] === 'repo:octo-org/octo-repo:ref:refs/heads/main' });
+    await startTrustingSts({ authorize: (claims) => claims['sub'] === 'repo:octo-org/octo-repo:ref:refs/heads/main' });
     await expect(assumeWithWebIdentity()).resolves.toBeDefined();
     const error = await sdkError(assumeWithWebIdentity({ claims: { sub: 'repo:octo-org/octo-repo:pull_request' } }));
     expect(error.name).toBe('AccessDenied');
@@ -252,7 +184,7 @@ describe('authorisation and scripted behaviours', () => {
   });
 
   it('plays scripted behaviours in order, then the default, recording every call', async () => {
-    sts = await startLocalSts();
+    useSts(await startLocalSts());
     sts.script(
       { kind: 'error', status: 403, code: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' },
       { kind: 'error', status: 503, code: 'ServiceUnavailable', message: 'Service is unable to handle request.' },
@@ -271,7 +203,7 @@ describe('authorisation and scripted behaviours', () => {
   });
 
   it('marks 5xx errors as Receiver faults unless told otherwise', async () => {
-    sts = await startLocalSts();
+    useSts(await startLocalSts());
     sts.script({ kind: 'error', status: 500, code: 'InternalFailure', message: 'boom' });
     const response = await postForm({ Action: 'GetCallerIdentity', Version: '2011-06-15' });
     expect(response.status).toBe(500);
@@ -279,7 +211,7 @@ describe('authorisation and scripted behaviours', () => {
   });
 
   it('throttles the given fraction of calls', async () => {
-    sts = await startLocalSts();
+    useSts(await startLocalSts());
     sts.setThrottleRate(1);
     const error = await sdkError(assumeWithWebIdentity());
     expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual(['Throttling', 'Rate exceeded', 400]);
@@ -290,7 +222,7 @@ describe('authorisation and scripted behaviours', () => {
   });
 
   it('hangs, resets and cuts responses short, and close() still returns promptly', async () => {
-    sts = await startLocalSts();
+    useSts(await startLocalSts());
     sts.script({ kind: 'hang' }, { kind: 'reset' }, { kind: 'reset-mid-response' });
     const body = () => ({ Action: 'GetCallerIdentity', Version: '2011-06-15' });
     await expect(fetch(sts.url, { method: 'POST', body: new URLSearchParams(body()), signal: AbortSignal.timeout(150) })).rejects.toThrow();
@@ -308,7 +240,7 @@ describe('authorisation and scripted behaviours', () => {
   });
 
   it('answers slowly when told to', async () => {
-    sts = await startLocalSts();
+    useSts(await startLocalSts());
     sts.script({ kind: 'slow', delayMs: 150 });
     const started = Date.now();
     await assumeWithWebIdentity();
@@ -316,86 +248,10 @@ describe('authorisation and scripted behaviours', () => {
   });
 
   it('refuses an unknown action', async () => {
-    sts = await startLocalSts();
+    useSts(await startLocalSts());
     const response = await postForm({ Action: 'DecodeEverything', Version: '2011-06-15' });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('<Code>InvalidAction</Code>');
   });
 });
 
-describe('signed calls with issued credentials', () => {
-  beforeEach(async () => {
-    sts = await startTrustingSts();
-  });
-
-  it('GetCallerIdentity through the SDK passes signature verification', async () => {
-    const { Credentials, AssumedRoleUser } = await assumeWithWebIdentity();
-    const identity = await client(sdkCredentials(Credentials)).send(new GetCallerIdentityCommand({}));
-    expect(identity.Arn).toBe(AssumedRoleUser?.Arn);
-    expect(identity.UserId).toBe(AssumedRoleUser?.AssumedRoleId);
-    expect(identity.Account).toBe('123456789012');
-    expect(sts.calls.at(-1)?.headers['authorization']).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIA\w+\/\d{8}\/us-east-1\/sts\/aws4_request/);
-  });
-
-  it('GetCallerIdentity signed in another region and by our own signer also passes', async () => {
-    const { Credentials } = await assumeWithWebIdentity();
-    const credentials = sdkCredentials(Credentials);
-    const otherRegion = new STSClient({ region: 'eu-central-1', endpoint: sts.url, maxAttempts: 1, credentials });
-    await expect(otherRegion.send(new GetCallerIdentityCommand({}))).resolves.toHaveProperty('Account', '123456789012');
-
-    const body = 'Action=GetCallerIdentity&Version=2011-06-15';
-    const signed = signRequest(
-      { method: 'POST', path: '/', headers: { host: new URL(sts.url).host, 'content-type': 'application/x-www-form-urlencoded' }, body },
-      { ...credentials, region: 'us-west-2', service: 'sts' },
-    );
-    const response = await fetch(sts.url, { method: 'POST', headers: signed.headers, body });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain('<GetCallerIdentityResult>');
-  });
-
-  it('a tampered secret gets SignatureDoesNotMatch, an unknown key or token InvalidClientTokenId', async () => {
-    const credentials = sdkCredentials((await assumeWithWebIdentity()).Credentials);
-    const tampered = await sdkError(client({ ...credentials, secretAccessKey: `${credentials.secretAccessKey.slice(1)}A` }).send(new GetCallerIdentityCommand({})));
-    expect([tampered.name, tampered.$metadata.httpStatusCode]).toEqual(['SignatureDoesNotMatch', 403]);
-    expect(tampered.message).toBe(
-      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
-    );
-    const unknown = await sdkError(client({ ...credentials, accessKeyId: 'ASIAAAAAAAAAAAAAAAAA' }).send(new GetCallerIdentityCommand({})));
-    expect([unknown.name, unknown.message, unknown.$metadata.httpStatusCode]).toEqual(['InvalidClientTokenId', 'The security token included in the request is invalid.', 403]);
-    const wrongToken = await sdkError(client({ ...credentials, sessionToken: 'forged' }).send(new GetCallerIdentityCommand({})));
-    expect(wrongToken.name).toBe('InvalidClientTokenId');
-  });
-
-  it('unsigned GetCallerIdentity is refused', async () => {
-    const response = await postForm({ Action: 'GetCallerIdentity', Version: '2011-06-15' });
-    expect(response.status).toBe(403);
-    expect(await response.text()).toContain('<Code>MissingAuthenticationToken</Code>');
-  });
-
-  it('expired credentials get ExpiredToken', async () => {
-    sts.script({ kind: 'expired-credentials' });
-    const { Credentials } = await assumeWithWebIdentity();
-    expect(Credentials?.Expiration?.getTime()).toBeLessThan(Date.now());
-    const error = await sdkError(client(sdkCredentials(Credentials)).send(new GetCallerIdentityCommand({})));
-    expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual(['ExpiredToken', 'The security token included in the request is expired', 400]);
-  });
-
-  it('AssumeRole chains into another account and enforces the one-hour chaining limit', async () => {
-    const credentials = sdkCredentials((await assumeWithWebIdentity()).Credentials);
-    const chained = await client(credentials).send(
-      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::999988887777:role/Target', RoleSessionName: 'chained', DurationSeconds: 3600 }),
-    );
-    expect(chained.AssumedRoleUser?.Arn).toBe('arn:aws:sts::999988887777:assumed-role/Target/chained');
-    expect(chained.Credentials?.AccessKeyId).toMatch(/^ASIA/);
-    const identity = await client(sdkCredentials(chained.Credentials)).send(new GetCallerIdentityCommand({}));
-    expect(identity.Account).toBe('999988887777');
-
-    const tooLong = await sdkError(
-      client(credentials).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::999988887777:role/Target', RoleSessionName: 'chained', DurationSeconds: 7200 })),
-    );
-    expect([tooLong.name, tooLong.message]).toEqual([
-      'ValidationError',
-      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
-    ]);
-  });
-});
