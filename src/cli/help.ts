@@ -72,10 +72,11 @@ Checks a role trust policy for GitHub Actions OIDC. Each finding has a stable ru
 (error or warning), a message and the JSON path it points at.
 
 Errors:   no-sub-condition, sub-wildcard-owner, sub-wildcard-repository, never-matches,
-          principal-not-github, invalid-policy, policy-too-large
+          principal-not-github, policy-too-large
 Warnings: aud-missing, aud-mismatch, for-all-values-in-allow, pull-request-with-protected,
           name-only-sub, custom-subject, unknown-condition-key, unresolved-placeholder,
           policy-near-size-limit
+A file that is not a valid trust policy is bad input (exit 2; the message names the JSON path).
 
 Size: IAM counts a trust policy without whitespace against the account's "Role trust policy
 length" quota: 2,048 characters unless raised through Service Quotas (up to 4,096 is approved
@@ -119,7 +120,8 @@ Options:
   --partition P             aws (default), aws-cn, aws-us-gov, …
   --audience A              default sts.amazonaws.com
   --issuer URL              default https://token.actions.githubusercontent.com (an enterprise
-                            issuer adds /SLUG; condition keys then use that prefix)
+                            issuer adds /SLUG; condition keys then use that prefix); GHE.com:
+                            https://token.actions.SUBDOMAIN.ghe.com, GHES: https://HOST/_services/token
   --json                    print one JSON document {policy, subjects, notes}
   -h, --help                show this help
 

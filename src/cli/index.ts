@@ -35,6 +35,12 @@ function internalError(error: unknown): void {
   process.exitCode = 1;
 }
 
+// A reader that stops early (`keyless … | head`) is no error: stop quietly, as other CLIs do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  internalError(error);
+});
+
 try {
   const code = run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),

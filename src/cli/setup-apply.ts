@@ -71,7 +71,8 @@ export async function applyCommand(intent: SetupIntent, options: ApplyOptions, i
     if (!(await io.confirm(question))) {
       if (options.json) io.stdout(jsonDocument(intent, plan, { applied: false, refused: 'declined at the prompt' }, allNotes));
       io.stderr('Nothing changed.\n');
-      return EXIT_FAILED;
+      // Not confirmed, like no terminal to ask on: exit 3 is kept for a failed AWS call.
+      return EXIT_USAGE;
     }
   }
   let result: ApplyResult;

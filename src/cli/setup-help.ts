@@ -1,11 +1,11 @@
 /** Help texts of `keyless setup`. */
 
-export const SETUP_HELP = `Usage: keyless setup aws [options]
+export const SETUP_HELP = `Usage: keyless setup COMMAND [options]
 
 Commands:
   aws   the IAM OIDC provider and a least-privilege role for GitHub Actions, and the workflow that uses it
 
-Run "keyless setup aws --help" for its options.
+Run "keyless setup aws --help" (or "keyless setup help aws") for its options.
 `;
 
 export const SETUP_AWS_HELP = `Usage: keyless setup aws --repository OWNER/REPO (--environment E | --branch B | --tag T | --pull-requests)... [options]
@@ -30,7 +30,8 @@ The runs the role admits:
   --include-name-only       with ids, also admit the name-only repo:OWNER/REPO:… subjects
   --audience A              the token audience (default sts.amazonaws.com)
   --issuer URL              default https://token.actions.githubusercontent.com; an enterprise
-                            issuer adds /SLUG, GHES is https://HOST/_services/token
+                            issuer adds /SLUG, GHE.com is https://token.actions.SUBDOMAIN.ghe.com,
+                            GHES https://HOST/_services/token
 
 The role:
   --role-name NAME          default github-actions-REPO
@@ -57,6 +58,6 @@ Output:
                             terminal and without --yes, --apply changes nothing and exits 2
   -h, --help                show this help
 
-Exit codes: 0 done (or nothing to change), 2 bad usage or bad input, or --apply refused, 3 an AWS
-call failed.
+Exit codes: 0 done (or nothing to change), 2 bad usage or bad input, or --apply not confirmed
+(declined, or no terminal and no --yes), 3 an AWS call failed.
 `;

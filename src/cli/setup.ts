@@ -114,7 +114,7 @@ export function setupNotes(intent: SetupIntent, format: OutputFormat | 'apply'):
   const policy = intendedTrustPolicy(intent, '123456789012');
   const size = JSON.stringify(policy).replace(/\s/g, '').length;
   if (size > 2048) {
-    notes.push(`the trust policy is ${size} characters without whitespace; IAM refuses more than 2048 unless the "Role trust policy length" quota is raised (up to 4096): admit fewer runs per role, or raise the quota`);
+    notes.push(`the trust policy is ${size} characters without whitespace; IAM refuses more than 2048 unless the "Role trust policy length" quota is raised (up to 4096 is approved automatically): admit fewer runs per role, or raise the quota`);
   }
   const findings = lintTrustPolicy(policy, { audience: intent.trust.audience, issuer: intent.trust.issuer });
   if (findings.some((f) => f.ruleId === 'pull-request-with-protected')) {
@@ -201,6 +201,8 @@ async function setupAws(args: string[], io: CliIo): Promise<number> {
 export async function setupCommand(args: string[], io: CliIo): Promise<number> {
   try {
     const [provider, ...rest] = args;
+    // `keyless setup help aws` is `keyless setup aws --help`.
+    if (provider === 'help' && rest.length > 0) return await setupCommand([...rest, '--help'], io);
     if (provider === undefined || provider === '--help' || provider === '-h' || provider === 'help') {
       (provider === undefined ? io.stderr : io.stdout)(SETUP_HELP);
       return provider === undefined ? EXIT_USAGE : EXIT_OK;

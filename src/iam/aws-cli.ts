@@ -67,7 +67,8 @@ export function awsCliScript(intent: SetupIntent): string {
     '# 3. The role: created, or its trust policy and settings brought to the above.',
     `if aws iam get-role --role-name ${role} >/dev/null 2>&1; then`,
     `  aws iam update-assume-role-policy --role-name ${role} --policy-document "$TRUST_POLICY"`,
-    `  aws iam update-role --role-name ${role} --max-session-duration ${intent.maxSessionDuration}`,
+    // An existing role keeps its maximum session duration unless one was asked for.
+    ...(intent.maxSessionDurationGiven ? [`  aws iam update-role --role-name ${role} --max-session-duration ${intent.maxSessionDuration}`] : []),
     ...(boundary !== undefined ? [`  aws iam put-role-permissions-boundary --role-name ${role} --permissions-boundary ${boundary}`] : []),
     'else',
     `  aws iam create-role --role-name ${role} --max-session-duration ${intent.maxSessionDuration} \\`,

@@ -18,6 +18,8 @@ export interface SetupIntent {
   readonly repositories: readonly string[];
   readonly description: string;
   readonly maxSessionDuration: number;
+  /** False when maxSessionDuration is the default: an existing role then keeps its own. */
+  readonly maxSessionDurationGiven: boolean;
   readonly policyArns: readonly string[];
   readonly permissionsBoundary?: string;
   /** For the workflow's `aws-region`. */
@@ -116,6 +118,7 @@ export function checkSetupInput(input: SetupInput): SetupIntent {
     repositories,
     description: `GitHub Actions OIDC role for ${repositories.join(', ')} (keyless setup aws)`.slice(0, 1000),
     maxSessionDuration,
+    maxSessionDurationGiven: input.maxSessionDuration !== undefined,
     policyArns,
     ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
     region,

@@ -86,6 +86,32 @@ function writtenSubjects(policy: unknown): { value: string; pattern: boolean }[]
   return out;
 }
 
+/** The claims (the part after `provider:`) that a policy's conditions read, lower-cased. */
+function conditionClaims(policy: unknown): Set<string> {
+  const out = new Set<string>();
+  const statements = (policy as { Statement?: unknown })?.Statement;
+  for (const statement of Array.isArray(statements) ? statements : [statements]) {
+    const condition = (statement as { Condition?: Record<string, Record<string, unknown>> } | undefined)?.Condition ?? {};
+    for (const entries of Object.values(condition)) for (const key of Object.keys(entries ?? {})) out.add(key.slice(key.lastIndexOf(':') + 1).toLowerCase());
+  }
+  return out;
+}
+
+/** Every principal an Allow statement names, as `Service ec2.amazonaws.com`, `AWS arn:…`, `Federated arn:…` or `*`. */
+function allowedPrincipals(policy: unknown): Set<string> {
+  const out = new Set<string>();
+  const statements = (policy as { Statement?: unknown })?.Statement;
+  for (const statement of Array.isArray(statements) ? statements : [statements]) {
+    const { Effect, Principal } = (statement ?? {}) as { Effect?: unknown; Principal?: unknown };
+    if (Effect !== 'Allow') continue;
+    if (Principal === '*') out.add('*');
+    for (const [kind, values] of Object.entries(typeof Principal === 'object' && Principal !== null ? Principal : {})) {
+      for (const value of Array.isArray(values) ? values : [values]) if (typeof value === 'string') out.add(`${kind} ${value}`);
+    }
+  }
+  return out;
+}
+
 /** Compares the role's trust policy with the intended one: diff, lint findings of both, widening and narrowing. */
 export function compareTrust(intent: SetupIntent, currentText: string, intended: unknown): TrustChange | undefined {
   let current: unknown;
@@ -97,9 +123,12 @@ export function compareTrust(intent: SetupIntent, currentText: string, intended:
   if (current !== undefined && samePolicy(current, intended)) return undefined;
   const lintOptions = { audience: intent.trust.audience, issuer: intent.trust.issuer };
   const evaluate = (policy: unknown, claims: RunClaims) => current !== undefined && evaluateTrustPolicy(policy, claims, { issuer: intent.trust.issuer }).allowed;
+  // A run is widened also when a condition the current policy has is dropped: name the condition.
+  const dropped = [...conditionClaims(current)].filter((claim) => !conditionClaims(intended).has(claim) && claim !== 'sub' && claim !== 'aud');
+  const droppedNote = dropped.length > 0 ? ` (the intended policy drops the current one's condition on ${dropped.join(', ')})` : '';
   const widens = admittedRuns(intent)
     .filter((run) => !evaluate(current, run))
-    .map(describeRun);
+    .map((run) => describeRun(run) + droppedNote);
   const narrows: string[] = [];
   for (const { value, pattern } of current === undefined ? [] : writtenSubjects(current)) {
     if (pattern) {
@@ -108,6 +137,11 @@ export function compareTrust(intent: SetupIntent, currentText: string, intended:
     }
     const run = { iss: intent.trust.issuer, aud: intent.trust.audience, sub: value, ...claimsOfSubject(value) };
     if (evaluate(current, run) && !evaluateTrustPolicy(intended, run, { issuer: intent.trust.issuer }).allowed) narrows.push(value);
+  }
+  // Statements for other principals (a service, an account) are replaced too: say so, not only in the diff.
+  const intendedPrincipals = allowedPrincipals(intended);
+  for (const principal of current === undefined ? [] : allowedPrincipals(current)) {
+    if (!intendedPrincipals.has(principal)) narrows.push(`every statement trusting ${principal} (the intended policy trusts only GitHub's OIDC provider)`);
   }
   return {
     current: currentText,
@@ -148,7 +182,11 @@ export function planSetup(intent: SetupIntent, state: ObservedState): SetupPlan 
     trustChange = compareTrust(intent, role.trustPolicy, intendedTrustPolicy(intent, account));
     if (trustChange !== undefined) steps.push({ kind: 'update-trust-policy', roleName: name });
     if (role.maxSessionDuration !== intent.maxSessionDuration) {
-      steps.push({ kind: 'update-max-session-duration', roleName: name, from: role.maxSessionDuration, to: intent.maxSessionDuration });
+      if (intent.maxSessionDurationGiven) {
+        steps.push({ kind: 'update-max-session-duration', roleName: name, from: role.maxSessionDuration, to: intent.maxSessionDuration });
+      } else {
+        notes.push(`the role keeps its maximum session duration of ${role.maxSessionDuration} seconds (no --max-session-duration was given)`);
+      }
     }
     const boundary = intent.permissionsBoundary;
     if (boundary !== undefined && role.permissionsBoundary !== boundary) {

@@ -42,7 +42,8 @@ export function workflowSnippet(intent: SetupIntent, roleArn: string): string {
       : []),
     'name: Deploy',
     'on:',
-    ...triggers(intent),
+    // A reusable workflow runs only when called; its caller's events decide which runs get there.
+    ...(workflows.length > 0 ? ['  workflow_call:'] : triggers(intent)),
     'jobs:',
     '  deploy:',
     '    runs-on: ubuntu-latest',

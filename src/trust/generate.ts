@@ -4,7 +4,7 @@
  * optionally the reusable workflows (`job_workflow_ref`) that may run, the GitHub OIDC provider as
  * the only principal.
  */
-import { conditionKeyPrefix, DEFAULT_AUDIENCE, GITHUB_ISSUER, PARTITIONS, WEB_IDENTITY_ACTION } from './keys.js';
+import { conditionKeyPrefix, DEFAULT_AUDIENCE, GITHUB_ISSUER, isGitHubProvider, PARTITIONS, WEB_IDENTITY_ACTION } from './keys.js';
 import type { TrustPolicyDocument } from './policy.js';
 
 /** Written in place of the account id when none is given; replace it before creating the role. */
@@ -209,6 +209,13 @@ export function generateTrustPolicy(options: GenerateOptions): TrustPolicyDocume
     throw new GenerateError('issuer', `issuer ${JSON.stringify(issuer)} must be an https URL without query or fragment`);
   }
   const prefix = conditionKeyPrefix(issuer);
+  // Only GitHub issues the claims (sub, environment, job_workflow_ref) this policy pins.
+  if (!isGitHubProvider(prefix)) {
+    throw new GenerateError(
+      'issuer',
+      `issuer ${JSON.stringify(issuer)} is not a GitHub Actions issuer; expected https://token.actions.githubusercontent.com, an enterprise issuer https://token.actions.githubusercontent.com/SLUG, GHE.com https://token.actions.SUBDOMAIN.ghe.com or GHES https://HOST/_services/token`,
+    );
+  }
   return {
     Version: '2012-10-17',
     Statement: [

@@ -57,7 +57,11 @@ export function sizeFindings(document: unknown, quota?: number): SizeFinding[] {
         ? `, unless the account's "Role trust policy length" quota has been raised (Service Quotas, IAM, L-C07B4B0D; up to ${n(AUTO_APPROVED_TRUST_POLICY_QUOTA)} is approved automatically) to at least ${n(size)}. If it has, state the quota (keyless: --max-size N); otherwise ${SHRINK}`
         : raisable
           ? `. Raise the account's "Role trust policy length" quota (Service Quotas, IAM, L-C07B4B0D) to at least ${n(size)}, or ${SHRINK}`
-          : `. That is also more than ${n(AUTO_APPROVED_TRUST_POLICY_QUOTA)}, the most Service Quotas approves automatically: ${SHRINK}`;
+          : limit > AUTO_APPROVED_TRUST_POLICY_QUOTA
+            ? `: ${SHRINK}`
+            : limit === AUTO_APPROVED_TRUST_POLICY_QUOTA
+              ? `; ${n(limit)} is also the most Service Quotas approves automatically: ${SHRINK}`
+            : `. That is also more than ${n(AUTO_APPROVED_TRUST_POLICY_QUOTA)}, the most Service Quotas approves automatically: ${SHRINK}`;
     return [{ ruleId: 'policy-too-large', message: `the policy is ${counted}, over ${which}: ${limitExceeded(limit)}${fix}` }];
   }
   if (size >= NEAR_LIMIT_SHARE * limit) {

@@ -210,3 +210,12 @@ describe('output is plain text, readable as a log', () => {
     expect(r.stdout + r.stderr).not.toMatch(/\x1b/);
   });
 });
+
+describe('a reader that stops early', () => {
+  it('`keyless trust-policy audit … | head -1`: the CLI stops quietly, with no stack trace', () => {
+    // The shell closes the pipe after one line; the CLI's later writes then fail with EPIPE.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BUNDLE}" trust-policy audit "${CORPUS}" | head -1`], { cwd: work, encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toBe('');
+  });
+});

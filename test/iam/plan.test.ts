@@ -29,6 +29,7 @@ describe('planSetup', () => {
     ['all matches', intent(), { providerArns: [PROVIDER], provider, role: role(policyText()) }, []],
     ['the provider lacks the audience', intent(), { providerArns: [PROVIDER], provider: { arn: PROVIDER, clientIds: ['x'] }, role: role(policyText()) }, ['add-client-id']],
     ['the role has another session duration and no boundary', intent({ maxSessionDuration: '7200', permissionsBoundary: 'arn:aws:iam::123456789012:policy/b' }), { providerArns: [PROVIDER], provider, role: role(policyText()) }, ['update-max-session-duration', 'put-permissions-boundary']],
+    ['the role has a longer session duration and none is given: it keeps it', intent(), { providerArns: [PROVIDER], provider, role: role(policyText(), { maxSessionDuration: 7200 }) }, []],
     ['the same policy written differently (order, one-item list, whitespace, no Sid)', intent(), {
       providerArns: [PROVIDER],
       provider,
@@ -62,7 +63,17 @@ describe('planSetup', () => {
   it('dropping a condition the current policy has is widening (here: a reusable workflow)', () => {
     const current = policyText(intent({}, { workflows: ['octo-org/deploy/.github/workflows/d.yml@refs/heads/main'] }));
     const plan = planSetup(intent(), { providerArns: [PROVIDER], provider, role: role(current) });
-    expect(plan.trustChange?.widens).toEqual(['repo:octo-org/octo-repo:environment:production']);
+    expect(plan.trustChange?.widens).toEqual([
+      "repo:octo-org/octo-repo:environment:production (the intended policy drops the current one's condition on job_workflow_ref)",
+    ]);
+  });
+
+  it('statements for other principals that the intended policy replaces are listed as narrowing', () => {
+    const current = JSON.parse(policyText()) as { Statement: object[] };
+    current.Statement.push({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' });
+    const plan = planSetup(intent(), { providerArns: [PROVIDER], provider, role: role(JSON.stringify(current)) });
+    expect(plan.trustChange?.widens).toEqual([]);
+    expect(plan.trustChange?.narrows).toEqual(["every statement trusting Service ec2.amazonaws.com (the intended policy trusts only GitHub's OIDC provider)"]);
   });
 
   it('a current policy that is not JSON is replaced: every intended run is new, and lint says why', () => {

@@ -131,14 +131,14 @@ describe('the audit action in its examples', () => {
 });
 
 describe('Keyless steps against action.yml', () => {
-  it.each(EXAMPLES.filter((path) => !AUDIT_EXAMPLES.includes(path)))('%s uses only inputs and outputs that action.yml declares', (path) => {
+  it.each(EXAMPLES.filter((path) => !AUDIT_EXAMPLES.includes(path)))('%s uses only inputs and outputs that action.yml declares, and its aws commands find credentials', (path) => {
     const result = checkKeylessSteps(readFileSync(join(ROOT, path), 'utf8'), path, ACTION);
     expect(result.problems).toEqual([]);
     expect(result.steps).toBeGreaterThan(0);
   });
 
   it.each(README_BLOCKS.filter((block) => block.workflow.kind === 'workflow').map((block) => [block.line, block] as const))(
-    'README.md workflow at line %i uses only inputs and outputs that action.yml declares',
+    'README.md workflow at line %i uses only inputs and outputs that action.yml declares, and its aws commands find credentials',
     (_line, block) => {
       if (block.workflow.kind !== 'workflow') throw new Error('filtered above');
       expect(checkKeylessSteps(block.workflow.text, 'README.md', ACTION, block.workflow.lineOffset + block.line - 1).problems).toEqual([]);
@@ -154,6 +154,12 @@ describe('Keyless steps against action.yml', () => {
     ['no role input', ['aws-region: eu-west-1'], '', /^w\.yml:6: a Keyless step needs role-to-assume or role-by-environment/],
     ['an output the action does not set', ['role-to-assume: r'], '      - run: echo ${{ steps.aws.outputs.account-id }}', /^w\.yml:10: steps\.aws\.outputs\.account-id is not an output of action\.yml/],
     ['the same, in bracket syntax', ['role-to-assume: r'], "      - run: echo ${{ steps.aws.outputs['role-arn'] }}", /^w\.yml:10: steps\.aws\.outputs\.role-arn is not an output/],
+    [
+      'an aws command that no exported credential reaches',
+      ['role-to-assume: r', 'aws-profile: backfill', 'refresh-credentials: true'],
+      '      - run: aws s3 ls',
+      /^w\.yml:12: "aws s3 ls" finds no credentials: the Keyless steps before it wrote only profile "backfill"/,
+    ],
   ])('reports %s', (_name, withLines, extra, expected) => {
     const result = checkKeylessSteps(step(withLines, extra), 'w.yml', ACTION);
     expect(result.problems).toEqual([expect.stringMatching(expected)]);
@@ -163,6 +169,15 @@ describe('Keyless steps against action.yml', () => {
     const text = step(['role-to-assume: r', 'mask-aws-account-id: ${{ inputs.mask }}', 'cleanup: FALSE'], '      - run: echo ${{ steps.aws.outputs.aws-account-id }} ${{ steps.other.outputs.anything }}');
     expect(checkKeylessSteps(text, 'w.yml', ACTION)).toEqual({ steps: 1, problems: [] });
     expect(checkKeylessSteps(text.replace('keyless/keyless@v1', './'), 'w.yml', ACTION).steps).toBe(1);
+  });
+
+  it.each([
+    ['--profile', ['role-to-assume: r', 'aws-profile: p'], '      - run: aws --profile p s3 ls'],
+    ['AWS_PROFILE in the step env', ['role-to-assume: r', 'aws-profile: p'], '      - run: aws s3 ls\n        env:\n          AWS_PROFILE: p'],
+    ['output-env-credentials: true', ['role-to-assume: r', 'aws-profile: p', 'output-env-credentials: true'], '      - run: aws s3 ls'],
+    ['no aws-profile', ['role-to-assume: r'], '      - run: aws s3 ls'],
+  ])('finds credentials for an aws command with %s', (_name, withLines, extra) => {
+    expect(checkKeylessSteps(step(withLines, extra), 'w.yml', ACTION).problems).toEqual([]);
   });
 });
 

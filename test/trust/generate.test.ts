@@ -88,6 +88,8 @@ describe('generateTrustPolicy', () => {
     ['wildcard audience', { repository: 'o/r', branches: ['main'], audience: 'sts.*' }, 'audience'],
     ['http issuer', { repository: 'o/r', branches: ['main'], issuer: 'http://token.actions.githubusercontent.com' }, 'issuer'],
     ['not a URL issuer', { repository: 'o/r', branches: ['main'], issuer: 'token' }, 'issuer'],
+    ['an issuer that is not GitHub', { repository: 'o/r', branches: ['main'], issuer: 'https://evil.example.com' }, 'issuer'],
+    ['an enterprise issuer with an extra segment', { repository: 'o/r', branches: ['main'], issuer: 'https://token.actions.githubusercontent.com/acme/extra' }, 'issuer'],
   ])('rejects %s', (_name, options, option) => {
     let error: unknown;
     try {
@@ -97,6 +99,16 @@ describe('generateTrustPolicy', () => {
     }
     expect(error).toBeInstanceOf(GenerateError);
     expect((error as GenerateError).option).toBe(option);
+  });
+
+  it.each([
+    'https://token.actions.githubusercontent.com',
+    'https://token.actions.githubusercontent.com/acme',
+    'https://token.actions.octocorp.ghe.com',
+    'https://ghes.example.com/_services/token',
+  ])('takes the GitHub issuer %s, and lint finds no error in the policy', (issuer) => {
+    const policy = generateTrustPolicy({ repository: 'o/r', branches: ['main'], issuer });
+    expect(lintTrustPolicy(policy, { issuer }).filter((finding) => finding.severity === 'error')).toEqual([]);
   });
 });
 
