@@ -159,6 +159,34 @@ describe('CloudFormation intrinsics', () => {
     expect(preview.policies).toHaveLength(2);
   });
 
+  it.each([
+    ['the whole document from a parameter without Default', 'AssumeRolePolicyDocument: !Ref TrustDoc', 1, /the trust policy is not in the template/],
+    [
+      'a subject from a parameter without Default',
+      'AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Federated: !Sub "arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}, Action: sts:AssumeRoleWithWebIdentity, Condition: {StringEquals: {token.actions.githubusercontent.com:aud: sts.amazonaws.com, token.actions.githubusercontent.com:sub: !Sub "repo:octo-org/app:ref:refs/heads/${Branch}"}}}]}',
+      1,
+      /parameter Branch has no Default/,
+    ],
+    ['a role for a service', 'AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}', 0, undefined],
+  ])('%s: reported with why, or skipped when it plainly trusts something else', async (_name, property, reported, message) => {
+    const text = `Parameters:\n  TrustDoc: {Type: String}\n  Branch: {Type: String}\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      ${property}\n`;
+    const report = auditRoles((await readRoles(text, 'x.yaml', 'x.yaml', 'yaml'))!);
+    expect([report.roles.length, report.skipped]).toEqual([reported, 1 - reported]);
+    if (message) expect(report.roles[0]!.findings).toContainEqual(expect.objectContaining({ rule: 'unresolved-value', severity: 'warning', message: expect.stringMatching(message) }));
+  });
+
+  it('a Terraform role whose assume_role_policy comes from a variable the plan does not know is reported, not skipped', async () => {
+    const plan = {
+      format_version: '1.2',
+      planned_values: { root_module: { resources: [{ address: 'aws_iam_role.opaque', mode: 'managed', type: 'aws_iam_role', name: 'opaque', values: { name: 'opaque' } }] } },
+      configuration: { root_module: { resources: [{ address: 'aws_iam_role.opaque', expressions: { assume_role_policy: { references: ['var.trust_policy'] } } }] } },
+    };
+    const text = JSON.stringify(plan, null, 2);
+    const report = auditRoles((await readRoles(text, 'plan.json', 'plan.json', 'json'))!);
+    expect(report.skipped).toBe(0);
+    expect(report.roles.map((r) => [r.role, r.findings.map((f) => f.rule)])).toEqual([['aws_iam_role.opaque', ['unresolved-value']]]);
+  });
+
   it('reports what it cannot resolve instead of failing', async () => {
     const text = `Resources:
   Role:

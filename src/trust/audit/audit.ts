@@ -28,8 +28,9 @@ export function auditRoles(found: readonly FoundRole[], options: LintOptions = {
   const roles: AuditedRole[] = [];
   let skipped = 0;
   for (const role of found) {
+    // A role whose trust the source cannot show is reported (with the source's warning), never counted as safe.
     const trusts = role.trustsGitHub ?? role.policies.some((p) => trustsGitHub(p));
-    if (trusts) roles.push(auditRole(role, options));
+    if (trusts !== false) roles.push(auditRole(role, options));
     else skipped++;
   }
   return { roles, skipped };

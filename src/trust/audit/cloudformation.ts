@@ -72,7 +72,17 @@ export function cloudFormationRoles(root: LNode, file: string | undefined): Foun
         path: '$',
       });
     }
-    out.push({ role: entry.key, source, policies, lines, notes });
+    // The whole document from a parameter or another stack: what it trusts cannot be told, so say so.
+    const opaque = policies.every((policy) => typeof policy !== 'object' || policy === null);
+    if (opaque) {
+      notes.push({
+        rule: 'unresolved-value',
+        severity: 'warning',
+        message: 'the trust policy is not in the template (it comes from a parameter or another stack): the audit cannot tell whether it trusts GitHub; audit the deployed role (--live)',
+        path: '$',
+      });
+    }
+    out.push({ role: entry.key, source, policies: opaque ? [] : policies, lines, notes, ...(opaque ? { trustsGitHub: 'unknown' as const } : {}) });
   }
   return out;
 }

@@ -157,6 +157,7 @@ export class Resolver {
         this.note('parameter-default', path, `parameter ${name} has no value in the template; checked with its Default ${JSON.stringify(value)} (a stack may set another)`);
         return value;
       }
+      if (!fallback) this.note('unresolved-value', path, `parameter ${name} has no Default: a stack sets it when deployed, so the audit treats it as an unknown value`);
       return `\${${name}}`;
     }
     const provider = this.oidcProviderArn(name, path);

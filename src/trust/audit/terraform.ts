@@ -97,7 +97,12 @@ export function terraformRoles(root: LNode, file: string | undefined): FoundRole
               path: '$',
             },
           ],
-          trustsGitHub: /token\.actions\.githubusercontent\.com|_services\/token|github/i.test(text),
+          // GitHub named in the configuration: it does; other principals named: it does not; nothing: unknown.
+          trustsGitHub: /token\.actions\.githubusercontent\.com|_services\/token|github/i.test(text)
+            ? true
+            : /amazonaws\.com|principals?|Federated|identifiers/i.test(text)
+              ? false
+              : 'unknown',
         });
         continue;
       }

@@ -38,8 +38,11 @@ export interface FoundRole {
   readonly lines?: ReadonlyMap<string, number>;
   /** Findings of reading the source itself: unresolved values, parameter defaults used. */
   readonly notes: readonly AuditFinding[];
-  /** Whether the role trusts a GitHub OIDC provider, when the source cannot give a policy to decide by. */
-  readonly trustsGitHub?: boolean;
+  /**
+   * Whether the role trusts a GitHub OIDC provider, when the source cannot give a policy to decide
+   * by; `unknown` when nothing in the source tells (such a role is reported, with why, not skipped).
+   */
+  readonly trustsGitHub?: boolean | 'unknown';
 }
 
 export interface AuditedRole {
