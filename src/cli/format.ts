@@ -70,16 +70,31 @@ export function evaluateJson(decision: TrustDecision, inputs: EvaluateInputs, mi
   return `${JSON.stringify({ ...decision, input, missingClaims }, null, 2)}\n`;
 }
 
-/** Notes about a generated policy (placeholders to replace, forms chosen). */
-export function generateNotes(options: { account?: string; ownerId?: string; includeNameOnly?: boolean }): string[] {
+/** Notes about a generated policy (placeholders to replace, forms chosen), naming the repositories each form is for. */
+export function generateNotes(options: {
+  account?: string;
+  repository: string;
+  additionalRepositories?: readonly string[];
+  ownerId?: string;
+  includeNameOnly?: boolean;
+}): string[] {
   const notes: string[] = [];
   if (options.account === undefined) {
     notes.push('Principal.Federated uses the placeholder ACCOUNT_ID: replace it with the 12-digit AWS account id that holds the OIDC provider (or pass --account)');
   }
-  if (options.ownerId === undefined) {
-    notes.push('subjects use the name-only form repo:OWNER/REPO:…; repositories created, renamed or transferred since 2026-07-15 get repo:OWNER@OWNER_ID/REPO@REPO_ID:… instead (pass --owner-id and --repository-id, from the token\'s repository_owner_id and repository_id claims)');
-  } else if (!options.includeNameOnly) {
-    notes.push('subjects use the immutable form repo:OWNER@OWNER_ID/REPO@REPO_ID:…; add --include-name-only if this repository still gets name-only subjects');
+  // OWNER@OWNER_ID/REPO@REPO_ID carries its ids; the first repository also takes --owner-id/--repository-id.
+  const withIds = (repository: string, first: boolean) => /^[^@/]+@\d+\/[^@/]+@\d+$/.test(repository) || (first && options.ownerId !== undefined);
+  const repositories = [options.repository, ...(options.additionalRepositories ?? [])];
+  const nameOnly = repositories.filter((repository, i) => !withIds(repository, i === 0));
+  const immutable = repositories.filter((repository, i) => withIds(repository, i === 0));
+  const which = (list: string[]) => (repositories.length > 1 ? ` of ${list.join(', ')}` : '');
+  if (nameOnly.length > 0) {
+    notes.push(
+      `subjects${which(nameOnly)} use the name-only form repo:OWNER/REPO:…; repositories created, renamed or transferred since 2026-07-15 get repo:OWNER@OWNER_ID/REPO@REPO_ID:… instead (give OWNER@OWNER_ID/REPO@REPO_ID, or --owner-id and --repository-id, from the token's repository_owner_id and repository_id claims)`,
+    );
+  }
+  if (immutable.length > 0 && !options.includeNameOnly) {
+    notes.push(`subjects${which(immutable)} use the immutable form repo:OWNER@OWNER_ID/REPO@REPO_ID:…; add --include-name-only if ${immutable.length > 1 ? 'these repositories still get' : 'this repository still gets'} name-only subjects`);
   }
   return notes;
 }

@@ -187,3 +187,18 @@ describe('run (in memory)', () => {
     expect(out.stdout).toBe('keyless 9.9.9\n');
   });
 });
+
+describe('generateNotes: the subject form of each repository', () => {
+  it.each<[string, Parameters<typeof generateNotes>[0], RegExp[]]>([
+    ['one name-only repository', { account: '1', repository: 'o/r' }, [/^subjects use the name-only form/]],
+    ['one with ids inline', { account: '1', repository: 'o@1/r@2' }, [/^subjects use the immutable form/]],
+    ['one with --owner-id', { account: '1', repository: 'o/r', ownerId: '1' }, [/^subjects use the immutable form/]],
+    ['ids and --include-name-only', { account: '1', repository: 'o@1/r@2', includeNameOnly: true }, []],
+    ['two, one of each', { account: '1', repository: 'o/web', additionalRepositories: ['o@1/api@2'] }, [/^subjects of o\/web use the name-only form/, /^subjects of o@1\/api@2 use the immutable form/]],
+    ['no account', { repository: 'o@1/r@2' }, [/placeholder ACCOUNT_ID/, /immutable form/]],
+  ])('%s', (_name, options, expected) => {
+    const notes = generateNotes(options);
+    expect(notes).toHaveLength(expected.length);
+    expected.forEach((pattern, i) => expect(notes[i]).toMatch(pattern));
+  });
+});

@@ -65,7 +65,7 @@ describe('proveOnly', () => {
     const result = proveOnly(p, only('owner', 'acme'));
     expect(result.proved).toBe(true);
     const broad = proveOnly(p, only('repository', 'acme/app'));
-    expect(broad.counterexample).toMatchObject({ iss: `https://${ent}`, enterprise_id: expect.any(String) });
+    expect(broad.counterexample).toMatchObject({ iss: `https://${ent}`, enterprise: 'acme', enterprise_id: expect.any(String) });
   });
 
   it('a custom subject template given by a flag', () => {

@@ -3,6 +3,11 @@ import { runClaims, type RunDescription } from '../run-claims.js';
 import type { FieldName } from './domains.js';
 import { fieldValue, renderParts, type Scenario } from './run-model.js';
 
+/** An enterprise issuer ends in the enterprise's slug, which its tokens carry as `enterprise`. */
+function enterpriseSlug(issuer: string): string {
+  return /^https:\/\/[^/]+\/([^/]+)$/.exec(issuer)?.[1] ?? 'example-enterprise';
+}
+
 /** The run description for a scenario and field values (samples for the fields left free). */
 export function describeRun(s: Scenario, values: ReadonlyMap<FieldName, string>, template?: readonly string[]): RunDescription {
   const v = (field: FieldName): string => fieldValue(values, field);
@@ -26,7 +31,7 @@ export function describeRun(s: Scenario, values: ReadonlyMap<FieldName, string>,
     repositoryId: v('repoId'),
     audience: v('aud'),
     issuer: s.issuer,
-    ...(s.enterprise ? { enterprise: 'example-enterprise', enterpriseId: v('enterpriseId') } : {}),
+    ...(s.enterprise ? { enterprise: enterpriseSlug(s.issuer), enterpriseId: v('enterpriseId') } : {}),
     subjectForm: s.form,
     ...(template ? { subjectClaims: template } : {}),
     visibility: v('visibility'),
