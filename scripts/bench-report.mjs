@@ -51,9 +51,9 @@ export function renderSpeedSection(results, root) {
     '',
     'What keeps it fast:',
     '- **The toolkit without what Keyless never calls.** The entry points use `@actions/core` and',
-    "  `@actions/github`'s `context`. Bundled as they are, `@actions/core` alone costs about 73 ms and",
-    "  21 MiB at every start, most of it `undici`, which `@actions/http-client` loads for core's",
-    "  `getIDToken()`, and `@actions/github` builds an Octokit client at import. ncc runs from",
+    "  `@actions/github`'s `context`. Bundled as they are, `@actions/core` loads `undici` at every",
+    "  start (`@actions/http-client` needs it only for core's `getIDToken()`, which Keyless does not",
+    "  call), and `@actions/github` builds an Octokit client at import. ncc runs from",
     '  `scripts/bundle/`, whose `tsconfig.json` (read by ncc only) swaps `@actions/http-client` and',
     "  `@actions/exec` for stubs that throw if ever called, and `@actions/github` for its own `Context`",
     '  class built the same way. Keyless requests the token itself (`src/token/`), with its own',
@@ -61,7 +61,7 @@ export function renderSpeedSection(results, root) {
     '- **The AWS SDK loads while the network works.** It is a separate, minified chunk, imported once',
     '  the token and key requests have left, together with jose and the verification code, which are',
     '  needed only once the token is in; input errors load neither. The SDK\'s default credential',
-    '  chain (profiles, SSO, IMDS and the nested clients they use, about a fifth of the SDK) is a chunk',
+    '  chain (profiles, SSO, IMDS and the nested clients they use) is a chunk',
     '  of its own (`scripts/bundle/credential-provider-node-deferred.js`): AssumeRoleWithWebIdentity is',
     '  unsigned and never loads it; role chaining loads it when it looks for source credentials.',
     '- **One round trip for the issuer\'s keys.** The discovery document and the JWKS at its usual',
@@ -69,7 +69,7 @@ export function renderSpeedSection(results, root) {
     '  its location; later invocations and refreshes reuse the job\'s key cache.',
     "- **No compile cache.** Node's compile cache in `RUNNER_TEMP` made later invocations in a job",
     '  faster on a loopback, but on a network the SDK loads while the requests are out anyway, and',
-    '  writing the cache cost the first invocation about 6 ms: measured, it did not pay.',
+    '  writing the cache made the first invocation slower: measured, it did not pay.',
   ].join('\n');
 }
 

@@ -22,12 +22,17 @@ export function runPostStep(io: ActionIO, context: RunContext): void {
       return;
     }
     const state = parseCleanupState(core.getState(CLEANUP_STATE));
-    if (!state) {
-      io.info('Keyless cleanup: nothing to remove (the main step exported nothing).');
-      return;
-    }
     // The folder comes from the runner, not from the saved state: nothing outside it is touched.
     const { runnerTemp } = context;
+    if (!state) {
+      // The job's cache only ever saves requests: any Keyless post step deletes it.
+      const report = { removed: [] as string[], kept: [] as string[], problems: [] as string[] };
+      if (runnerTemp) removeJobCache(jobPaths(runnerTemp).cacheDir, report);
+      for (const line of report.removed) io.info(`Keyless cleanup: ${line}`);
+      for (const line of report.problems) io.warning(`Keyless cleanup: ${line}`);
+      io.info('Keyless cleanup: nothing else to remove (the main step exported nothing).');
+      return;
+    }
     if (!runnerTemp && state.entries.length > 0) io.warning('Keyless cleanup: RUNNER_TEMP is not set, so no profile file is touched.');
     const report = runnerTemp ? runCleanup(state, jobPaths(runnerTemp).root, io) : runCleanup({ ...state, entries: [] }, '', io);
     if (runnerTemp) removeJobCache(jobPaths(runnerTemp).cacheDir, report);

@@ -35,6 +35,10 @@ function internalError(error: unknown): void {
   process.exitCode = 1;
 }
 
+// The SDK's Node 20 notice is about SDK releases this bundle does not contain: package.json's
+// engines says which Node the bundled SDK needs, so the notice would only be noise on stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // A reader that stops early (`keyless … | head`) is no error: stop quietly, as other CLIs do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);

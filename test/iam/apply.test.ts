@@ -59,6 +59,8 @@ describe('from nothing', () => {
     const before = iam.calls.length;
     const again = await apply([...BASE, '--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
     expect(again.code, again.stderr).toBe(0);
+    // Notes only: on Node 20 the SDK's own Node-support notice would come here too.
+    expect(again.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('note: '))).toEqual([]);
     expect(again.stdout).toContain('Nothing to change: IAM already matches (no write calls made).');
     expect(iam.calls.slice(before).map((c) => c.action)).toEqual(['ListOpenIDConnectProviders', 'GetOpenIDConnectProvider', 'GetRole', 'ListAttachedRolePolicies']);
     expect(writes()).toEqual(['CreateOpenIDConnectProvider', 'CreateRole', 'AttachRolePolicy']);

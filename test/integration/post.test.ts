@@ -152,7 +152,18 @@ describe('post step', () => {
     expect(failed.exitCode).toBe(1);
     const [post] = await job.post();
     expectCleanPost(post!);
-    expect(post!.stdout).toBe('Keyless cleanup: nothing to remove (the main step exported nothing).\n');
+    expect(post!.stdout).toBe('Keyless cleanup: nothing else to remove (the main step exported nothing).\n');
+  });
+
+  it('after a main step that STS refused, still deletes the job cache (the issuer keys it kept)', async () => {
+    fakes.sts.script({ kind: 'error', status: 403, code: 'AccessDenied', message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' });
+    const failed = await job.step({ ...fakes.inputs });
+    expect(failed.exitCode).toBe(1);
+    expect(existsSync(join(job.runnerTemp, 'keyless', 'cache'))).toBe(true);
+    const [post] = await job.post();
+    expectCleanPost(post!);
+    expect(post!.stdout).toMatch(/^Keyless cleanup: deleted the job's credential and key cache .*\nKeyless cleanup: nothing else to remove/);
+    expect(existsSync(join(job.runnerTemp, 'keyless', 'cache'))).toBe(false);
   });
 
   it('never fails the job: a damaged state or a path outside the job folder is a warning', async () => {
