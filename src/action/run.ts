@@ -19,13 +19,19 @@ import { jobPaths, requireJobPaths } from '../job/paths.js';
 import { CLEANUP_STATE, type CleanupEntry, type CleanupState } from '../job/cleanup-state.js';
 import type { ProfileWork } from './profile-step.js';
 import { checkRunnerFiles, type ActionIO } from './runner.js';
-import { keepExistingCredentials, unsetCurrentCredentials } from './existing-credentials.js';
+import { keepExistingCredentials, unsetCurrentCredentials, unsetOnInputError } from './existing-credentials.js';
 import type { FallbackReader } from '../inputs/env-fallbacks.js';
 
 export async function run(io: ActionIO, context: RunContext, inputs: FallbackReader): Promise<void> {
   const startedAt = Date.now();
   try {
-    const settings = parseSettings(inputs.read, context, inputs.origin);
+    let settings: Settings;
+    try {
+      settings = parseSettings(inputs.read, context, inputs.origin);
+    } catch (error) {
+      unsetOnInputError(io, inputs.read);
+      throw error;
+    }
     for (const note of settings.notes) io.warning(note);
     // Masked before anything can print them: the accounts of the roles this run may assume.
     if (settings.maskAccountId) for (const role of [settings.role, ...settings.roleByEnvironment.values()]) if (role) io.setSecret(role.account);

@@ -36,7 +36,13 @@ export function stsFailureMessage(failure: StsFailure, context: FailureContext):
       return new KeylessError(
         'sts-unavailable',
         `${what} failed after ${attempts}${failure.stoppedByDeadline ? ' (stopped by action-timeout-s)' : ''}: ${describe(f)}${requestId}`,
-        ['This kind of error can clear on its own: re-run the job, or raise retry-max-attempts.'],
+        [
+          failure.stoppedByDeadline
+            ? 'This kind of error can clear on its own: re-run the job, or raise action-timeout-s to leave the retries more time.'
+            : failure.attempts === 1
+              ? 'This kind of error can clear on its own: re-run the job; retries are off here (disable-retry, or retry-max-attempts: 1).'
+              : 'This kind of error can clear on its own: re-run the job, or raise retry-max-attempts (up to 100).',
+        ],
       );
     case 'bad-response':
       return new KeylessError('sts-bad-response', `${what} got a response that is not valid STS XML: ${f.message}; nothing was exported.`, [

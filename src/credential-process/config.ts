@@ -50,7 +50,7 @@ export function buildProcessConfig(settings: Settings, context: RunContext, opti
   if (settings.inlineSessionPolicy) inputs['inline-session-policy'] = settings.inlineSessionPolicy;
   if (settings.managedSessionPolicies.length > 0) inputs['managed-session-policies'] = settings.managedSessionPolicies.join('\n');
   if (settings.allowedAccountIds.length > 0) inputs['allowed-account-ids'] = settings.allowedAccountIds.join(',');
-  if (settings.webIdentityTokenFile) inputs['web-identity-token-file'] = absolute(settings.webIdentityTokenFile);
+  if (settings.webIdentityTokenFile) inputs['web-identity-token-file'] = absolute(settings.webIdentityTokenFile.path);
   if (settings.trustPolicyFile) inputs['trust-policy'] = absolute(settings.trustPolicyFile);
   if (settings.noProxy) inputs['no-proxy'] = settings.noProxy;
 

@@ -42,8 +42,13 @@ export class Inputs {
   }
 
   problem(input: string, given: string | undefined, expected: string): void {
+    this.problems.push(inputProblem(this.label(input), given, expected));
+  }
+
+  /** The input's name for messages, with the variable it came from: `role-to-assume (from ROLE_TO_ASSUME)`. */
+  label(input: string): string {
     const from = this.origin(input);
-    this.problems.push(inputProblem(from ? `${input} (from ${from})` : input, given, expected));
+    return from ? `${input} (from ${from})` : input;
   }
 
   bool(name: string, fallback: boolean): boolean {

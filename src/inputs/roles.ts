@@ -61,7 +61,7 @@ export function parseRegion(inputs: Inputs, context: RunContext, roles: readonly
   const regionInput = inputs.text('aws-region');
   const region = regionInput || context.aws.region?.value || '';
   if (region === '') {
-    inputs.problem('aws-region', '', 'an AWS region such as us-east-1 (or AWS_REGION set in the environment)');
+    inputs.problem('aws-region', '', 'an AWS region such as us-east-1 (or AWS_REGION or AWS_DEFAULT_REGION set in the environment)');
   } else if (!REGION.test(region)) {
     inputs.problem(regionInput ? 'aws-region' : `aws-region (from ${context.aws.region?.from})`, region, 'an AWS region such as us-east-1 or eu-west-2');
   } else {

@@ -19,6 +19,12 @@ export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 /** Per-request cap; with the default attempts and backoff a silent endpoint fails well inside 45 s. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
+export interface TokenFile {
+  readonly path: string;
+  readonly input: string;
+  readonly given: string;
+}
+
 export interface Settings {
   /** Fixed role, or undefined when the role is picked per environment (role-by-environment) or named bare. */
   readonly role: RoleArn | undefined;
@@ -32,7 +38,8 @@ export interface Settings {
   readonly inlineSessionPolicy: string | undefined;
   readonly managedSessionPolicies: readonly string[];
   /** Absolute: a relative input is resolved against GITHUB_WORKSPACE. */
-  readonly webIdentityTokenFile: string | undefined;
+  /** The token file: its absolute path, and for messages the input's name and the value as given. */
+  readonly webIdentityTokenFile: TokenFile | undefined;
   readonly maskAccountId: boolean;
   readonly outputCredentials: boolean;
   readonly outputEnvCredentials: boolean;
@@ -114,7 +121,10 @@ export function parseSettings(read: InputReader, context: RunContext, origin?: (
     inlineSessionPolicy,
     managedSessionPolicies,
     // As configure-aws-credentials does: a relative path is taken from the workspace, not the process's directory.
-    webIdentityTokenFile: tokenFile === '' ? undefined : isAbsolute(tokenFile) ? tokenFile : resolve(context.workspace ?? '.', tokenFile),
+    webIdentityTokenFile:
+      tokenFile === ''
+        ? undefined
+        : { path: isAbsolute(tokenFile) ? tokenFile : resolve(context.workspace ?? '.', tokenFile), input: inputs.label('web-identity-token-file'), given: tokenFile },
     maskAccountId: inputs.bool('mask-aws-account-id', false),
     outputCredentials: inputs.bool('output-credentials', false),
     unsetCurrentCredentials: inputs.bool('unset-current-credentials', false),

@@ -111,7 +111,7 @@ export function proxyProblem(error: unknown, proxy: string | undefined): string 
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const atProxy = (e.port === undefined || e.port === port) && (e.address === host || e.hostname === host || e.port === port);
-  return atProxy ? `could not reach the proxy ${describeProxy(proxy)} (${e.code}); check http-proxy / HTTPS_PROXY and that the proxy is running` : undefined;
+  return atProxy ? `could not reach the proxy ${describeProxy(proxy)} (${e.code}); check the input http-proxy, or the variable that set it (HTTPS_PROXY, https_proxy, HTTP_PROXY or http_proxy), and that the proxy is running` : undefined;
 }
 
 /** Agents that tunnel through the proxy; Node ≥ 22.21/24.5 implements this natively (proxyEnv). */

@@ -33,6 +33,8 @@ export interface RetryHooks {
   readonly onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
   /** How long the server asked us to wait (its Retry-After), if it did. */
   readonly retryAfterMs?: (error: unknown) => number | undefined;
+  /** True once nobody waits for the result (a parallel request whose partner failed): stop quietly. */
+  readonly abandoned?: () => boolean;
 }
 
 /** Full jitter: uniform in [0, min(cap, base · 2^(attempt-1))). Spreads a thundering matrix build. */
@@ -83,7 +85,7 @@ export async function withRetry<T>(
       return await operation(attempt);
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      if (attempt >= policy.maxAttempts) throw new RetriesExhausted(attempt, error, false);
+      if (attempt >= policy.maxAttempts || hooks.abandoned?.()) throw new RetriesExhausted(attempt, error, false);
       const retryAfterMs = hooks.retryAfterMs?.(error);
       const delayMs = Math.max(backoffDelayMs(attempt, policy, random), retryAfterMs ?? 0);
       if (now() + delayMs + MIN_ATTEMPT_MS > policy.deadline) throw new RetriesExhausted(attempt, error, true, retryAfterMs);

@@ -2,15 +2,17 @@
 import { readFile } from 'node:fs/promises';
 import { inputProblem, KeylessError } from '../shared/errors.js';
 
-export async function readTokenFile(path: string): Promise<string> {
+/** `file.input` names the input (and the variable it came from); `file.given` is the value as written. */
+export async function readTokenFile(file: { readonly path: string; readonly input: string; readonly given: string }): Promise<string> {
   try {
-    const token = (await readFile(path, 'utf8')).trim();
+    const token = (await readFile(file.path, 'utf8')).trim();
     if (token === '') throw new Error('the file is empty');
     return token;
   } catch (error) {
+    const resolved = file.path !== file.given ? ` (resolved against GITHUB_WORKSPACE: ${file.path})` : '';
     throw new KeylessError(
       'token-file-unreadable',
-      `Invalid input: ${inputProblem('web-identity-token-file', path, `a readable file holding the OIDC token; ${(error as Error).message}`)}`,
+      `Invalid input: ${inputProblem(file.input, file.given, `a readable file holding the OIDC token${resolved}; ${(error as Error).message}`)}`,
     );
   }
 }

@@ -35,7 +35,7 @@ interface JsonAnswer {
 const issuerError = (message: string, cause?: unknown) =>
   new KeylessError('issuer-unreachable', `Could not get the OIDC issuer's signing keys: ${message}`, [], { cause });
 
-async function getJson(url: string, what: string, source: KeySource): Promise<JsonAnswer> {
+async function getJson(url: string, what: string, source: KeySource, abandoned?: () => boolean): Promise<JsonAnswer> {
   try {
     const response = await withRetry(
       async () => {
@@ -48,6 +48,7 @@ async function getJson(url: string, what: string, source: KeySource): Promise<Js
       {
         onRetry: ({ attempt, delayMs, error }) => source.onRetry?.(`OIDC ${what} request attempt ${attempt} failed (${url}: ${(error as Error).message}); retrying in ${delayMs} ms`),
         retryAfterMs: (error) => (error instanceof HttpStatusError ? error.retryAfterMs : undefined),
+        ...(abandoned ? { abandoned } : {}),
       },
     );
     if (response.status !== 200) throw issuerError(`${what} ${url} answered HTTP ${response.status}`);
@@ -75,21 +76,28 @@ export function usualJwksUri(issuer: string): string {
 export async function fetchIssuerKeys(source: KeySource): Promise<IssuerKeys> {
   const discoveryUrl = `${source.issuer}/.well-known/openid-configuration`;
   const guessedUri = usualJwksUri(source.issuer);
+  let failed = false;
   const discoveryAnswer = getJson(discoveryUrl, 'discovery document', source);
-  const guessed = getJson(guessedUri, 'JWKS', source);
+  // Its retries stop once the keys cannot come from it anyway: nothing waits for it then.
+  const guessed = getJson(guessedUri, 'JWKS', source, () => failed);
   // Used only if discovery confirms the location; its failure must not become an unhandled rejection.
   guessed.catch(() => undefined);
-
-  const discovery = (await discoveryAnswer).value as { issuer?: unknown; jwks_uri?: unknown } | null;
-  if (discovery?.issuer !== source.issuer) {
-    throw issuerError(`discovery document ${discoveryUrl} names issuer ${show(discovery?.issuer)}, expected ${show(source.issuer)}`);
+  try {
+    const discovery = (await discoveryAnswer).value as { issuer?: unknown; jwks_uri?: unknown } | null;
+    if (discovery?.issuer !== source.issuer) {
+      throw issuerError(`discovery document ${discoveryUrl} names issuer ${show(discovery?.issuer)}, expected ${show(source.issuer)}`);
+    }
+    const jwksUri = discovery.jwks_uri;
+    if (typeof jwksUri !== 'string' || checkServiceUrl(jwksUri).problem) {
+      throw issuerError(`discovery document ${discoveryUrl} has no usable jwks_uri (${show(jwksUri)})`);
+    }
+    if (jwksUri !== guessedUri) failed = true;
+    const answer = jwksUri === guessedUri ? await guessed : await getJson(jwksUri, 'JWKS', source);
+    const jwks = answer.value as JSONWebKeySet | null;
+    if (!jwks || !Array.isArray(jwks.keys)) throw issuerError(`JWKS ${jwksUri} has no "keys" array`);
+    return { jwks, jwksUri, cacheControl: answer.cacheControl, age: answer.age };
+  } catch (error) {
+    failed = true;
+    throw error;
   }
-  const jwksUri = discovery.jwks_uri;
-  if (typeof jwksUri !== 'string' || checkServiceUrl(jwksUri).problem) {
-    throw issuerError(`discovery document ${discoveryUrl} has no usable jwks_uri (${show(jwksUri)})`);
-  }
-  const answer = jwksUri === guessedUri ? await guessed : await getJson(jwksUri, 'JWKS', source);
-  const jwks = answer.value as JSONWebKeySet | null;
-  if (!jwks || !Array.isArray(jwks.keys)) throw issuerError(`JWKS ${jwksUri} has no "keys" array`);
-  return { jwks, jwksUri, cacheControl: answer.cacheControl, age: answer.age };
 }

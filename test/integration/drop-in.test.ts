@@ -191,3 +191,23 @@ describe('use-existing-credentials', () => {
     }
   });
 });
+
+describe('unset-current-credentials', () => {
+  it("blanks an earlier step's credentials also when an input is invalid, with no request", async () => {
+    const job = startJob(fakes.env);
+    try {
+      expect((await job.step(fakes.inputs)).exitCode).toBe(0);
+      const before = fakes.issuer.connections + fakes.sts.connections;
+      const failed = await job.step({ ...fakes.inputs, 'unset-current-credentials': 'true', 'role-session-name': 'x' });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.errors.join('\n')).toMatch(/input "role-session-name"/);
+      expect(failed.env).toMatchObject({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_REGION: '' });
+      expect(fakes.issuer.connections + fakes.sts.connections - before).toBe(0);
+      // Without the input, an invalid step leaves the earlier credentials as they are.
+      const untouched = await job.step({ ...fakes.inputs, 'role-session-name': 'x' });
+      expect(untouched.env).toEqual({});
+    } finally {
+      job.close();
+    }
+  });
+});

@@ -35,6 +35,24 @@ describe('withRetry', () => {
     expect(calls).toBe(3);
   });
 
+  it('stops quietly, with no further attempt or retry log, once abandoned', async () => {
+    let calls = 0;
+    let abandoned = false;
+    const logged: number[] = [];
+    const error = await withRetry(
+      async () => {
+        calls++;
+        if (calls === 2) abandoned = true;
+        throw new Error('unavailable');
+      },
+      () => true,
+      policy,
+      { ...noSleep, abandoned: () => abandoned, onRetry: ({ attempt }) => logged.push(attempt) },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriesExhausted);
+    expect([calls, logged]).toEqual([2, [1]]);
+  });
+
   it('rethrows a non-retryable error after one attempt', async () => {
     let calls = 0;
     const denied = new Error('AccessDenied');
