@@ -45,7 +45,10 @@ function timeBare(node) {
   const gnuTime = existsSync('/usr/bin/time');
   return new Promise((done) => {
     const started = performance.now();
-    const child = spawn(gnuTime ? '/usr/bin/time' : node, gnuTime ? ['-f', 'KEYLESS_MAXRSS_KB=%M', node, '-e', ''] : ['-e', ''], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The same bare environment as the action's runs get from the harness: a variable such as
+    // NODE_EXTRA_CA_CERTS (set on some machines; Node 20 reads the file at start) would skew it.
+    const env = { PATH: process.env.PATH ?? '' };
+    const child = spawn(gnuTime ? '/usr/bin/time' : node, gnuTime ? ['-f', 'KEYLESS_MAXRSS_KB=%M', node, '-e', ''] : ['-e', ''], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     child.on('close', () => done({ ms: performance.now() - started, rssKb: Number(/KEYLESS_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN) }));
