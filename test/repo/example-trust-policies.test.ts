@@ -53,6 +53,12 @@ const CASES: [policy: string, run: string, claims: Record<string, unknown>, allo
   ...branchRole('several-accounts-production.json'),
   ...branchRole('long-job-backfill.json'),
   ...branchRole('chaining-hub.json'),
+  ['terraform-plan-readonly.json', 'the main branch', github(MAIN), true],
+  ['terraform-plan-readonly.json', 'a pull request, immutable subject', immutable('pull_request'), true],
+  ['terraform-plan-readonly.json', 'a pull request', github('pull_request'), true],
+  ['terraform-plan-readonly.json', 'another branch', github('ref:refs/heads/feature'), false],
+  ['terraform-plan-readonly.json', 'a job in an environment', github('environment:production'), false],
+  ['terraform-plan-readonly.json', 'a pull request in another repository', github('pull_request', { sub: 'repo:octo-org/other-repo:pull_request' }), false],
   ['matrix-staging.json', 'a staging job', github('environment:staging'), true],
   ['matrix-staging.json', 'a production job', github('environment:production'), false],
   ['matrix-production.json', 'a production job', immutable('environment:production'), true],
@@ -72,7 +78,7 @@ describe('example trust policies', () => {
     const examples = readdirSync(join(ROOT, 'examples')).filter((name) => name.endsWith('.yml'));
     const named = new Set(examples.flatMap((name) => [...readFileSync(join(ROOT, 'examples', name), 'utf8').matchAll(/([\w-]+\.json)/g)].map((m) => m[1]!)));
     expect(POLICY_FILES.filter((name) => !named.has(name))).toEqual([]);
-    // Every example that assumes a role names the trust policy it needs (the audit action's example assumes none).
+    // Every example that assumes a role names the trust policy it needs.
     for (const name of examples.filter((file) => /uses: keyless\/keyless@/.test(readFileSync(join(ROOT, 'examples', file), 'utf8')))) {
       expect(readFileSync(join(ROOT, 'examples', name), 'utf8'), name).toMatch(/examples\/trust-policies\/[\w-]+\.json/);
     }
