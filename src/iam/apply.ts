@@ -10,8 +10,15 @@ export async function observe(api: IamApi, intent: SetupIntent): Promise<Observe
   const arn = findProviderArn(intent, providerArns);
   const [provider, role] = await Promise.all([arn === undefined ? undefined : api.getOpenIdConnectProvider(arn), api.getRole(intent.roleName)]);
   const attachedPolicies = role === undefined ? [] : await api.listAttachedRolePolicies(intent.roleName);
+  // Every policy to attach or set as boundary must exist before the first write: no half-made role.
+  const wanted = [...intent.policyArns, ...(intent.permissionsBoundary !== undefined ? [intent.permissionsBoundary] : [])].filter(
+    (arn) => !attachedPolicies.includes(arn) && arn !== role?.permissionsBoundary,
+  );
+  const exists = await Promise.all(wanted.map((arn) => api.policyExists(arn)));
+  const missingPolicies = wanted.filter((_, i) => !exists[i]);
   return {
     providerArns,
+    ...(missingPolicies.length > 0 ? { missingPolicies } : {}),
     ...(provider !== undefined ? { provider } : {}),
     ...(role !== undefined ? { role: { ...role, attachedPolicies } } : {}),
   };

@@ -38,6 +38,8 @@ export interface IamApi {
   updateMaxSessionDuration(roleName: string, seconds: number): Promise<void>;
   putRolePermissionsBoundary(roleName: string, policyArn: string): Promise<void>;
   attachRolePolicy(roleName: string, policyArn: string): Promise<void>;
+  /** False when IAM has no such managed policy. */
+  policyExists(policyArn: string): Promise<boolean>;
 }
 
 /** An IAM call that failed: the action, AWS's error code and message. */

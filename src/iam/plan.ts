@@ -12,6 +12,8 @@ export interface ObservedState {
   /** The provider for the intent's issuer, when there is one. */
   readonly provider?: ObservedProvider;
   readonly role?: ObservedRole & { readonly attachedPolicies: readonly string[] };
+  /** Policies the intent attaches (or sets as boundary) that IAM does not have. */
+  readonly missingPolicies?: readonly string[];
 }
 
 export type PlanStep =
@@ -166,6 +168,9 @@ export function planSetup(intent: SetupIntent, state: ObservedState): SetupPlan 
     throw new PlanError(`--account ${given} was given, but these credentials are for account ${observedAccount}: use credentials for ${given}, or drop --account`);
   }
   const account = given ?? observedAccount;
+  if (state.missingPolicies !== undefined && state.missingPolicies.length > 0) {
+    throw new PlanError(`no such managed polic${state.missingPolicies.length === 1 ? 'y' : 'ies'} in IAM: ${state.missingPolicies.join(', ')} (check --policy-arn / --permissions-boundary); nothing was changed`);
+  }
 
   if (state.provider === undefined) {
     steps.push({ kind: 'create-provider', url: providerUrl(intent), clientIds: [intent.trust.audience] });

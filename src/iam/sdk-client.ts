@@ -66,6 +66,16 @@ export async function createSdkIam(options: SdkIamOptions): Promise<IamApi> {
           throw error;
         }
       }),
+    policyExists: (policyArn) =>
+      call('GetPolicy', async () => {
+        try {
+          await client.send(new sdk.GetPolicyCommand({ PolicyArn: policyArn }));
+          return true;
+        } catch (error) {
+          if ((error as { name?: string }).name === 'NoSuchEntityException') return false;
+          throw error;
+        }
+      }),
     listAttachedRolePolicies: (roleName) =>
       call('ListAttachedRolePolicies', async () => {
         const arns: string[] = [];

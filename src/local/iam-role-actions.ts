@@ -143,6 +143,13 @@ export const ROLE_ACTIONS: Readonly<Record<string, IamAction>> = {
     role.permissionsBoundary = boundary;
     return undefined;
   },
+  GetPolicy: (state, params) => {
+    const arn = required(params, 'PolicyArn');
+    if (!/^arn:[\w-]+:iam::(\d{12}|aws):policy\/.+$/.test(arn)) throw new IamError(400, 'InvalidInput', `ARN ${arn} is not valid.`);
+    if (!policyExists(state, arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
+    const name = arn.slice(arn.lastIndexOf('/') + 1);
+    return xmlElement('GetPolicyResult', [xmlElement('Policy', [xmlElement('PolicyName', name), xmlElement('Arn', arn), xmlElement('IsAttachable', 'true')])]);
+  },
   AttachRolePolicy: (state, params) => {
     const role = findRole(state, roleName(params));
     const arn = required(params, 'PolicyArn');

@@ -167,6 +167,15 @@ describe('failures', () => {
     expect(writes()).toEqual([]);
   });
 
+  it('a --policy-arn or boundary IAM does not have stops the run before any write (exit 2), naming it', async () => {
+    const missing = 'arn:aws:iam::123456789012:policy/doesnotexist';
+    const r = await apply([...BASE, '--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess', '--policy-arn', missing, '--permissions-boundary', 'arn:aws:iam::123456789012:policy/boundary', '--yes']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`no such managed policy in IAM: ${missing} (check --policy-arn / --permissions-boundary); nothing was changed`);
+    expect(writes()).toEqual([]);
+    expect(iam.calls.filter((c) => c.action === 'GetPolicy')).toHaveLength(3);
+  });
+
   it('with --account and an empty account, stops after the provider when IAM shows another account', async () => {
     const r = await apply([...BASE, '--account', '999999999999', '--yes']);
     expect(r.code).toBe(2);
