@@ -1,5 +1,6 @@
 /** `setup aws --apply`, the pure part: from what IAM has and what is intended, the changes to make and what they mean. */
-import { evaluateTrustPolicy, lintTrustPolicy, type LintFinding } from '../trust/index.js';
+import { evaluateTrustPolicy, lintTrustPolicy, parseTrustPolicy, TrustPolicyError, type LintFinding, type ParsedStatement } from '../trust/index.js';
+import { splitKey } from '../trust/keys.js';
 import type { ObservedProvider, ObservedRole } from './client.js';
 import { providerArn, providerPath, providerUrl, type SetupIntent } from './intent.js';
 import { canonicalText, policyDiff, samePolicy } from './policy-diff.js';
@@ -69,47 +70,46 @@ function describeRun(run: RunClaims): string {
   return run['job_workflow_ref'] !== undefined ? `${run['sub']} (job_workflow_ref ${run['job_workflow_ref']})` : run['sub']!;
 }
 
-/** The `sub` values (or patterns) written in a policy's conditions. */
-function writtenSubjects(policy: unknown): { value: string; pattern: boolean }[] {
+/** A policy's parsed statements; none for one that is not a valid trust policy (lint says why). */
+function statementsOf(policy: unknown): readonly ParsedStatement[] {
+  if (policy === undefined) return [];
+  try {
+    return parseTrustPolicy(policy).statements;
+  } catch (error) {
+    if (error instanceof TrustPolicyError) return [];
+    throw error;
+  }
+}
+
+/** The `sub` values (or patterns) that StringEquals/StringLike conditions list. */
+function writtenSubjects(statements: readonly ParsedStatement[]): { value: string; pattern: boolean }[] {
   const out: { value: string; pattern: boolean }[] = [];
-  const statements = (policy as { Statement?: unknown })?.Statement;
-  for (const statement of Array.isArray(statements) ? statements : [statements]) {
-    const condition = (statement as { Condition?: Record<string, Record<string, unknown>> } | undefined)?.Condition ?? {};
-    for (const [operator, entries] of Object.entries(condition)) {
-      if (/^(ForAnyValue:|ForAllValues:)?String(Equals|Like)(IgnoreCase)?(IfExists)?$/.test(operator) === false) continue;
-      for (const [key, values] of Object.entries(entries ?? {})) {
-        if (!/:sub$/i.test(key)) continue;
-        for (const value of Array.isArray(values) ? values : [values]) {
-          if (typeof value === 'string') out.push({ value, pattern: /Like/.test(operator) && /[*?]/.test(value) });
-        }
-      }
+  for (const block of statements.flatMap((statement) => statement.conditions)) {
+    const { base, negated, wildcards } = block.operator;
+    if (negated || !base.startsWith('String')) continue;
+    for (const entry of block.entries) {
+      if (!/:sub$/i.test(entry.key)) continue;
+      for (const value of entry.values) out.push({ value, pattern: wildcards && /[*?]/.test(value) });
     }
   }
   return out;
 }
 
 /** The claims (the part after `provider:`) that a policy's conditions read, lower-cased. */
-function conditionClaims(policy: unknown): Set<string> {
-  const out = new Set<string>();
-  const statements = (policy as { Statement?: unknown })?.Statement;
-  for (const statement of Array.isArray(statements) ? statements : [statements]) {
-    const condition = (statement as { Condition?: Record<string, Record<string, unknown>> } | undefined)?.Condition ?? {};
-    for (const entries of Object.values(condition)) for (const key of Object.keys(entries ?? {})) out.add(key.slice(key.lastIndexOf(':') + 1).toLowerCase());
-  }
-  return out;
+function conditionClaims(statements: readonly ParsedStatement[]): Set<string> {
+  const keys = statements.flatMap((statement) => statement.conditions.flatMap((block) => block.entries.map((entry) => entry.key)));
+  return new Set(keys.map((key) => (splitKey(key)?.claim ?? key).toLowerCase()));
 }
 
 /** Every principal an Allow statement names, as `Service ec2.amazonaws.com`, `AWS arn:…`, `Federated arn:…` or `*`. */
-function allowedPrincipals(policy: unknown): Set<string> {
+function allowedPrincipals(statements: readonly ParsedStatement[]): Set<string> {
   const out = new Set<string>();
-  const statements = (policy as { Statement?: unknown })?.Statement;
-  for (const statement of Array.isArray(statements) ? statements : [statements]) {
-    const { Effect, Principal } = (statement ?? {}) as { Effect?: unknown; Principal?: unknown };
-    if (Effect !== 'Allow') continue;
-    if (Principal === '*') out.add('*');
-    for (const [kind, values] of Object.entries(typeof Principal === 'object' && Principal !== null ? Principal : {})) {
-      for (const value of Array.isArray(values) ? values : [values]) if (typeof value === 'string') out.add(`${kind} ${value}`);
-    }
+  for (const { effect, principal } of statements) {
+    if (effect !== 'Allow') continue;
+    // "Principal": "*" (with {"AWS": "*"} the AWS entry below names it).
+    if (principal.anyone && principal.aws.length === 0) out.add('*');
+    const kinds: [string, readonly string[]][] = [['Federated', principal.federated], ['AWS', principal.aws], ['Service', principal.service], ['CanonicalUser', principal.canonicalUser]];
+    for (const [kind, values] of kinds) for (const value of values) out.add(`${kind} ${value}`);
   }
   return out;
 }
@@ -124,15 +124,20 @@ export function compareTrust(intent: SetupIntent, currentText: string, intended:
   }
   if (current !== undefined && samePolicy(current, intended)) return undefined;
   const lintOptions = { audience: intent.trust.audience, issuer: intent.trust.issuer };
-  const evaluate = (policy: unknown, claims: RunClaims) => current !== undefined && evaluateTrustPolicy(policy, claims, { issuer: intent.trust.issuer }).allowed;
+  // A current policy that is not JSON or not a valid trust policy admits nothing we can tell: every intended run is new.
+  const currentStatements = statementsOf(current);
+  const intendedStatements = statementsOf(intended);
+  const valid = currentStatements.length > 0;
+  const evaluate = (policy: unknown, claims: RunClaims) => valid && evaluateTrustPolicy(policy, claims, { issuer: intent.trust.issuer }).allowed;
   // A run is widened also when a condition the current policy has is dropped: name the condition.
-  const dropped = [...conditionClaims(current)].filter((claim) => !conditionClaims(intended).has(claim) && claim !== 'sub' && claim !== 'aud');
+  const intendedClaims = conditionClaims(intendedStatements);
+  const dropped = [...conditionClaims(currentStatements)].filter((claim) => !intendedClaims.has(claim) && claim !== 'sub' && claim !== 'aud');
   const droppedNote = dropped.length > 0 ? ` (the intended policy drops the current one's condition on ${dropped.join(', ')})` : '';
   const widens = admittedRuns(intent)
     .filter((run) => !evaluate(current, run))
     .map((run) => describeRun(run) + droppedNote);
   const narrows: string[] = [];
-  for (const { value, pattern } of current === undefined ? [] : writtenSubjects(current)) {
+  for (const { value, pattern } of writtenSubjects(currentStatements)) {
     if (pattern) {
       narrows.push(`${value} (a pattern: every run it matches that is not listed above)`);
       continue;
@@ -141,8 +146,8 @@ export function compareTrust(intent: SetupIntent, currentText: string, intended:
     if (evaluate(current, run) && !evaluateTrustPolicy(intended, run, { issuer: intent.trust.issuer }).allowed) narrows.push(value);
   }
   // Statements for other principals (a service, an account) are replaced too: say so, not only in the diff.
-  const intendedPrincipals = allowedPrincipals(intended);
-  for (const principal of current === undefined ? [] : allowedPrincipals(current)) {
+  const intendedPrincipals = allowedPrincipals(intendedStatements);
+  for (const principal of allowedPrincipals(currentStatements)) {
     if (!intendedPrincipals.has(principal)) narrows.push(`every statement trusting ${principal} (the intended policy trusts only GitHub's OIDC provider)`);
   }
   return {

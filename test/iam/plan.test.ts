@@ -76,6 +76,13 @@ describe('planSetup', () => {
     expect(plan.trustChange?.narrows).toEqual(["every statement trusting Service ec2.amazonaws.com (the intended policy trusts only GitHub's OIDC provider)"]);
   });
 
+  it('a current policy that is JSON but not a valid trust policy is treated as not JSON: no throw, every intended run is new', () => {
+    const plan = planSetup(intent(), { providerArns: [PROVIDER], provider, role: role('{"Version": "2012-10-17", "Statement": [{"Effect": "Maybe"}]}') });
+    expect(plan.steps.map((s) => s.kind)).toEqual(['update-trust-policy']);
+    expect(plan.trustChange?.widens).toEqual(['repo:octo-org/octo-repo:environment:production']);
+    expect(plan.trustChange?.currentFindings.map((f) => [f.ruleId, f.path])).toEqual([['invalid-policy', '$.Statement[0].Effect']]);
+  });
+
   it('a current policy that is not JSON is replaced: every intended run is new, and lint says why', () => {
     const plan = planSetup(intent(), { providerArns: [PROVIDER], provider, role: role('{"Version": ') });
     expect(plan.steps.map((s) => s.kind)).toEqual(['update-trust-policy']);
