@@ -10,6 +10,16 @@ export interface SdkIamOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 }
 
+/** The answer, or undefined when IAM says there is no such role or policy. */
+async function unlessNoSuchEntity<T>(answer: Promise<T>): Promise<T | undefined> {
+  try {
+    return await answer;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchEntityException') return undefined;
+    throw error;
+  }
+}
+
 /** Creates the client; the SDK is loaded here, only for `--apply`. The endpoint comes from AWS_ENDPOINT_URL_IAM when set. */
 export async function createSdkIam(options: SdkIamOptions): Promise<IamApi> {
   const sdk = await import('@aws-sdk/client-iam');
@@ -50,32 +60,19 @@ export async function createSdkIam(options: SdkIamOptions): Promise<IamApi> {
       }),
     getRole: (roleName) =>
       call('GetRole', async (): Promise<ObservedRole | undefined> => {
-        try {
-          const role = (await client.send(new sdk.GetRoleCommand({ RoleName: roleName }))).Role;
-          if (role === undefined) return undefined;
-          return {
-            arn: role.Arn ?? '',
-            // IAM answers the document URL-encoded.
-            trustPolicy: decodeURIComponent(role.AssumeRolePolicyDocument ?? ''),
-            maxSessionDuration: role.MaxSessionDuration ?? 3600,
-            ...(role.PermissionsBoundary?.PermissionsBoundaryArn !== undefined ? { permissionsBoundary: role.PermissionsBoundary.PermissionsBoundaryArn } : {}),
-            ...(role.Description !== undefined ? { description: role.Description } : {}),
-          };
-        } catch (error) {
-          if ((error as { name?: string }).name === 'NoSuchEntityException') return undefined;
-          throw error;
-        }
+        const role = (await unlessNoSuchEntity(client.send(new sdk.GetRoleCommand({ RoleName: roleName }))))?.Role;
+        if (role === undefined) return undefined;
+        return {
+          arn: role.Arn ?? '',
+          // IAM answers the document URL-encoded.
+          trustPolicy: decodeURIComponent(role.AssumeRolePolicyDocument ?? ''),
+          maxSessionDuration: role.MaxSessionDuration ?? 3600,
+          ...(role.PermissionsBoundary?.PermissionsBoundaryArn !== undefined ? { permissionsBoundary: role.PermissionsBoundary.PermissionsBoundaryArn } : {}),
+          ...(role.Description !== undefined ? { description: role.Description } : {}),
+        };
       }),
     policyExists: (policyArn) =>
-      call('GetPolicy', async () => {
-        try {
-          await client.send(new sdk.GetPolicyCommand({ PolicyArn: policyArn }));
-          return true;
-        } catch (error) {
-          if ((error as { name?: string }).name === 'NoSuchEntityException') return false;
-          throw error;
-        }
-      }),
+      call('GetPolicy', async () => (await unlessNoSuchEntity(client.send(new sdk.GetPolicyCommand({ PolicyArn: policyArn })))) !== undefined),
     listAttachedRolePolicies: (roleName) =>
       call('ListAttachedRolePolicies', async () => {
         const arns: string[] = [];
