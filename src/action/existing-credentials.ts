@@ -7,7 +7,8 @@
 import type { Settings } from '../inputs/settings.js';
 import type { RunContext } from '../inputs/context.js';
 import type { ActionIO } from './runner.js';
-import { BOOLEAN_FALSE, BOOLEAN_TRUE } from '../inputs/input-reader.js';
+import { Inputs, type InputReader } from '../inputs/input-reader.js';
+import { parseOutputEnvCredentials } from '../inputs/modes.js';
 
 /** What unset-current-credentials blanks: the credentials and the region, in GITHUB_ENV and in this process. */
 const UNSET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
@@ -15,8 +16,7 @@ const UNSET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESS
 /** Returns the context as it is once they are blanked. Only with output-env-credentials (a settings note says so otherwise). */
 export function unsetCurrentCredentials(io: ActionIO, context: RunContext, settings: Settings): RunContext {
   if (!settings.unsetCurrentCredentials || !settings.outputEnvCredentials) return context;
-  for (const name of UNSET_VARIABLES) io.exportVariable(name, '');
-  io.info(`unset-current-credentials: blanked ${UNSET_VARIABLES.join(', ')} for this and later steps.`);
+  blankCurrentCredentials(io);
   const variables = { ...context.aws.variables, ...Object.fromEntries(UNSET_VARIABLES.map((name) => [name, ''])) };
   return { ...context, aws: { ...context.aws, credentials: undefined, variables } };
 }
@@ -26,17 +26,20 @@ export function unsetCurrentCredentials(io: ActionIO, context: RunContext, setti
  * step says to unset them (configure-aws-credentials unsets before it checks its inputs). Read
  * from the raw inputs, as the settings could not be made; a failure here stays behind the input error.
  */
-export function unsetOnInputError(io: ActionIO, read: (name: string) => string): void {
-  if (!BOOLEAN_TRUE.includes(read('unset-current-credentials'))) return;
-  const envOutput = read('output-env-credentials');
-  // output-env-credentials defaults to false when aws-profile names a profile; then nothing is blanked.
-  if (BOOLEAN_FALSE.includes(envOutput) || (envOutput === '' && read('aws-profile') !== '')) return;
+export function unsetOnInputError(io: ActionIO, read: InputReader): void {
+  // Problems with these two inputs are in the input error already: each falls back to its default here.
+  const inputs = new Inputs(read);
+  if (!inputs.bool('unset-current-credentials', false) || !parseOutputEnvCredentials(inputs)) return;
   try {
-    for (const name of UNSET_VARIABLES) io.exportVariable(name, '');
-    io.info(`unset-current-credentials: blanked ${UNSET_VARIABLES.join(', ')} for this and later steps.`);
+    blankCurrentCredentials(io);
   } catch {
     // GITHUB_ENV unusable: the input error says what is wrong; this step exported nothing.
   }
+}
+
+function blankCurrentCredentials(io: ActionIO): void {
+  for (const name of UNSET_VARIABLES) io.exportVariable(name, '');
+  io.info(`unset-current-credentials: blanked ${UNSET_VARIABLES.join(', ')} for this and later steps.`);
 }
 
 /** True when the credentials already there work and may be kept: then nothing new is requested or exported. */

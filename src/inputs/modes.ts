@@ -14,6 +14,11 @@ export interface Modes {
   readonly outputEnvCredentials: boolean;
 }
 
+/** As configure-aws-credentials: output-env-credentials is false by default when aws-profile names a profile. */
+export function parseOutputEnvCredentials(inputs: Inputs): boolean {
+  return inputs.bool('output-env-credentials', inputs.text('aws-profile') === '');
+}
+
 /** Read first: other inputs' meaning depends on it. */
 export function parseRoleChaining(inputs: Inputs): boolean {
   return inputs.bool('role-chaining', false);
@@ -49,7 +54,7 @@ export function parseModes(inputs: Inputs, roleChaining: boolean, roleDurationSe
     refreshCredentials,
     roleChaining,
     awsProfile: profileInput || (refreshCredentials ? 'default' : undefined),
-    outputEnvCredentials: inputs.bool('output-env-credentials', profileInput === ''),
+    outputEnvCredentials: parseOutputEnvCredentials(inputs),
   };
 }
 
