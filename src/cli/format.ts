@@ -1,6 +1,6 @@
 /** Pure formatting of the CLI's reports and JSON documents. */
 import type { LintFinding, MissingClaim, TrustDecision, TrustPolicyDocument } from '../trust/index.js';
-import { formatDecision } from '../trust/index.js';
+import { carriesIds, formatDecision } from '../trust/index.js';
 import { compactPaths, groupFindings } from './group-findings.js';
 
 export const UNVERIFIED_TOKEN_NOTICE = 'the token was only decoded to read its claims; its signature was NOT verified';
@@ -83,7 +83,7 @@ export function generateNotes(options: {
     notes.push('Principal.Federated uses the placeholder ACCOUNT_ID: replace it with the 12-digit AWS account id that holds the OIDC provider (or pass --account)');
   }
   // OWNER@OWNER_ID/REPO@REPO_ID carries its ids; the first repository also takes --owner-id/--repository-id.
-  const withIds = (repository: string, first: boolean) => /^[^@/]+@\d+\/[^@/]+@\d+$/.test(repository) || (first && options.ownerId !== undefined);
+  const withIds = (repository: string, first: boolean) => carriesIds(repository) || (first && options.ownerId !== undefined);
   const repositories = [options.repository, ...(options.additionalRepositories ?? [])];
   const nameOnly = repositories.filter((repository, i) => !withIds(repository, i === 0));
   const immutable = repositories.filter((repository, i) => withIds(repository, i === 0));

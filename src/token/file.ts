@@ -1,9 +1,10 @@
 /** The OIDC token from a file (input web-identity-token-file), e.g. a Kubernetes projected token. */
 import { readFile } from 'node:fs/promises';
 import { inputProblem, KeylessError } from '../shared/errors.js';
+import type { TokenFile } from '../inputs/settings.js';
 
 /** `file.input` names the input (and the variable it came from); `file.given` is the value as written. */
-export async function readTokenFile(file: { readonly path: string; readonly input: string; readonly given: string }): Promise<string> {
+export async function readTokenFile(file: TokenFile): Promise<string> {
   try {
     const token = (await readFile(file.path, 'utf8')).trim();
     if (token === '') throw new Error('the file is empty');

@@ -102,6 +102,11 @@ function checkIds(ownerId: string | undefined, repositoryId: string | undefined,
   }
 }
 
+/** True for a repository written with its ids, `OWNER@OWNER_ID/REPO@REPO_ID`. */
+export function carriesIds(repository: string): boolean {
+  return INLINE_IDS.test(repository);
+}
+
 /** `OWNER/REPO` or `OWNER@OWNER_ID/REPO@REPO_ID`; `option` names the option at fault. */
 function parseRepository(raw: string, option: string): RepositoryRef {
   const inline = INLINE_IDS.exec(raw);
