@@ -76,10 +76,10 @@ export function usualJwksUri(issuer: string): string {
 export async function fetchIssuerKeys(source: KeySource): Promise<IssuerKeys> {
   const discoveryUrl = `${source.issuer}/.well-known/openid-configuration`;
   const guessedUri = usualJwksUri(source.issuer);
-  let failed = false;
+  // Set once the guessed JWKS cannot be used (discovery failed or names another location): its retries stop.
+  let guessUnneeded = false;
   const discoveryAnswer = getJson(discoveryUrl, 'discovery document', source);
-  // Its retries stop once the keys cannot come from it anyway: nothing waits for it then.
-  const guessed = getJson(guessedUri, 'JWKS', source, () => failed);
+  const guessed = getJson(guessedUri, 'JWKS', source, () => guessUnneeded);
   // Used only if discovery confirms the location; its failure must not become an unhandled rejection.
   guessed.catch(() => undefined);
   try {
@@ -91,13 +91,12 @@ export async function fetchIssuerKeys(source: KeySource): Promise<IssuerKeys> {
     if (typeof jwksUri !== 'string' || checkServiceUrl(jwksUri).problem) {
       throw issuerError(`discovery document ${discoveryUrl} has no usable jwks_uri (${show(jwksUri)})`);
     }
-    if (jwksUri !== guessedUri) failed = true;
+    if (jwksUri !== guessedUri) guessUnneeded = true;
     const answer = jwksUri === guessedUri ? await guessed : await getJson(jwksUri, 'JWKS', source);
     const jwks = answer.value as JSONWebKeySet | null;
     if (!jwks || !Array.isArray(jwks.keys)) throw issuerError(`JWKS ${jwksUri} has no "keys" array`);
     return { jwks, jwksUri, cacheControl: answer.cacheControl, age: answer.age };
-  } catch (error) {
-    failed = true;
-    throw error;
+  } finally {
+    guessUnneeded = true;
   }
 }
