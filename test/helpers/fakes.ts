@@ -13,6 +13,10 @@ export interface Fakes {
   readonly env: Record<string, string>;
   /** Requests the action made to the issuer (STS's own JWKS fetches excluded). */
   actionIssuerRequests(): string[];
+  /** Connections both listeners have accepted so far: a test that promises no request compares two readings. */
+  connections(): number;
+  /** Back to a well-behaved issuer and STS with nothing recorded: for beforeEach. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,18 @@ export async function startFakes(options: { issuer?: LocalIssuerOptions; sts?: O
       AWS_ENDPOINT_URL_STS: sts.url,
     },
     actionIssuerRequests: () => issuer.requests.filter((r) => r.userAgent !== 'keyless-local-sts').map((r) => r.path),
+    connections: () => issuer.connections + sts.connections,
+    reset: () => {
+      sts.calls.length = 0;
+      sts.issued.clear();
+      sts.script();
+      sts.setDefault({ kind: 'ok' });
+      sts.setThrottleRate(0);
+      issuer.setFault('ok');
+      issuer.setRunnerTokenOptions({});
+      issuer.scriptTokenEndpoint();
+      issuer.requests.length = 0;
+    },
     close: async () => {
       await Promise.all([issuer.close(), sts.close()]);
     },

@@ -19,15 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => fakes.close());
 beforeEach(() => {
-  connectionsBefore = fakes.issuer.connections + fakes.sts.connections;
-  fakes.sts.calls.length = 0;
-  fakes.sts.issued.clear();
-  fakes.sts.script();
-  fakes.sts.setDefault({ kind: 'ok' });
-  fakes.sts.setThrottleRate(0);
-  fakes.issuer.setRunnerTokenOptions({});
-  fakes.issuer.setFault('ok');
-  fakes.issuer.requests.length = 0;
+  fakes.reset();
+  connectionsBefore = fakes.connections();
 });
 
 function run(inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}, node?: string) {
@@ -151,7 +144,7 @@ describe('inputs that change what is exported', () => {
       result,
       /Invalid input: input "role-to-assume" \(given "arn:aws:iam::123456789012:role\/deploy"\): expected a role in an account that allowed-account-ids lists \(111111111111, 222222222222\); this role is in account 123456789012/,
     );
-    expect(fakes.issuer.connections + fakes.sts.connections - connectionsBefore).toBe(0);
+    expect(fakes.connections() - connectionsBefore).toBe(0);
   });
 
   it('require-claims: a rule that holds lets the run through', async () => {
@@ -327,7 +320,7 @@ describe('STS failures', () => {
     expect(result.exitCode).toBe(1);
     expect(result.errors.join('\n')).toMatch(/Could not write the runner's environment or output file GITHUB_ENV \(\/.*\/env\): EISDIR.*; nothing was requested or exported/);
     // Found before any request: no session was issued only to be thrown away.
-    expect(fakes.issuer.connections + fakes.sts.connections - connectionsBefore).toBe(0);
+    expect(fakes.connections() - connectionsBefore).toBe(0);
     expect(result.rawOutputFile).toBe('');
     expectNoLeaks(result);
   });

@@ -17,8 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => fakes.close());
 beforeEach(() => {
-  fakes.sts.calls.length = 0;
-  fakes.sts.script();
+  fakes.reset();
 });
 
 const run = () => runAction({ inputs: { ...fakes.inputs, 'retry-max-attempts': '3' }, env: fakes.env });

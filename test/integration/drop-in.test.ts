@@ -20,15 +20,13 @@ beforeAll(async () => {
 });
 afterAll(() => fakes.close());
 beforeEach(() => {
-  fakes.sts.calls.length = 0;
-  fakes.sts.script();
-  fakes.sts.setDefault({ kind: 'ok' });
-  connectionsBefore = fakes.issuer.connections + fakes.sts.connections;
+  fakes.reset();
+  connectionsBefore = fakes.connections();
 });
 
 const run = (inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}) =>
   runAction({ inputs: { ...fakes.inputs, ...inputs }, env: { ...fakes.env, ...env } });
-const connectionsSince = () => fakes.issuer.connections + fakes.sts.connections - connectionsBefore;
+const connectionsSince = () => fakes.connections() - connectionsBefore;
 const stsParams = () => fakes.sts.calls.find((call) => call.action === 'AssumeRoleWithWebIdentity')?.params ?? {};
 
 type Expectation = { ok: (result: ActionRun) => void } | { refused: RegExp };
@@ -197,12 +195,12 @@ describe('unset-current-credentials', () => {
     const job = startJob(fakes.env);
     try {
       expect((await job.step(fakes.inputs)).exitCode).toBe(0);
-      const before = fakes.issuer.connections + fakes.sts.connections;
+      const before = fakes.connections();
       const failed = await job.step({ ...fakes.inputs, 'unset-current-credentials': 'true', 'role-session-name': 'x' });
       expect(failed.exitCode).toBe(1);
       expect(failed.errors.join('\n')).toMatch(/input "role-session-name"/);
       expect(failed.env).toMatchObject({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_REGION: '' });
-      expect(fakes.issuer.connections + fakes.sts.connections - before).toBe(0);
+      expect(fakes.connections() - before).toBe(0);
       // Without the input, an invalid step leaves the earlier credentials as they are.
       const untouched = await job.step({ ...fakes.inputs, 'role-session-name': 'x' });
       expect(untouched.env).toEqual({});

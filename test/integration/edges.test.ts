@@ -17,18 +17,13 @@ beforeAll(async () => {
 });
 afterAll(() => fakes.close());
 beforeEach(() => {
-  fakes.sts.calls.length = 0;
-  fakes.sts.script();
-  fakes.sts.setDefault({ kind: 'ok' });
-  fakes.issuer.setFault('ok');
-  fakes.issuer.requests.length = 0;
-  fakes.issuer.scriptTokenEndpoint();
-  connectionsBefore = fakes.issuer.connections + fakes.sts.connections;
+  fakes.reset();
+  connectionsBefore = fakes.connections();
 });
 
 const run = (inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}) =>
   runAction({ inputs: { ...fakes.inputs, ...inputs }, env: { ...fakes.env, ...env } });
-const connectionsSince = () => fakes.issuer.connections + fakes.sts.connections - connectionsBefore;
+const connectionsSince = () => fakes.connections() - connectionsBefore;
 const errorsOf = (result: ActionRun) => result.errors.join('\n');
 const scratch = () => mkdtempSync(join(tmpdir(), 'keyless-edges-'));
 

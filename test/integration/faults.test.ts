@@ -14,11 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => fakes.close());
 beforeEach(() => {
-  fakes.sts.calls.length = 0;
-  fakes.sts.script();
-  fakes.sts.setDefault({ kind: 'ok' });
-  fakes.issuer.setFault('ok');
-  fakes.issuer.setRunnerTokenOptions({});
+  fakes.reset();
 });
 
 const FAST = { 'action-timeout-s': '4', 'retry-max-attempts': '2' };

@@ -12,9 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => fakes.close());
 beforeEach(() => {
-  fakes.sts.calls.length = 0;
-  fakes.sts.script();
-  fakes.issuer.setRunnerTokenOptions({});
+  fakes.reset();
 });
 
 const run = (inputs: Record<string, string> = {}) => runAction({ inputs: { ...fakes.inputs, ...inputs }, env: fakes.env });
