@@ -2,12 +2,12 @@
  * The bundled CLI (dist/cli/index.js) run as a real process. Build it first with
  * `node scripts/build.mjs cli --lenient`; this test only runs the existing bundle.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcessSync, type ProcessResult } from '../helpers/child.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUNDLE = join(ROOT, 'dist', 'cli', 'index.js');
@@ -17,17 +17,9 @@ const TOKENS = join(CORPUS, 'oidc-tokens');
 
 let work: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = ProcessResult;
 
-function keyless(...args: string[]): Result {
-  const r = spawnSync(process.execPath, [BUNDLE, ...args], { cwd: work, encoding: 'utf8', timeout: 30_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const keyless = (...args: string[]): Result => runProcessSync(process.execPath, [BUNDLE, ...args], { cwd: work });
 
 function file(name: string, content: string | object): string {
   const path = join(work, name);

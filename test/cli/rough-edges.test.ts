@@ -3,12 +3,12 @@
  * subcommand, IAM's size limit, findings alike grouped, evaluate with partial claims, plain
  * output. Build the CLI first (`npm run build` or `node scripts/build.mjs cli`).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcessSync, type ProcessResult } from '../helpers/child.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUNDLE = join(ROOT, 'dist', 'cli', 'index.js');
@@ -19,17 +19,9 @@ const GH = 'token.actions.githubusercontent.com';
 
 let work: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = ProcessResult;
 
-function keyless(...args: string[]): Result {
-  const r = spawnSync(process.execPath, [BUNDLE, ...args], { cwd: work, encoding: 'utf8', timeout: 30_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const keyless = (...args: string[]): Result => runProcessSync(process.execPath, [BUNDLE, ...args], { cwd: work });
 
 function file(name: string, content: string | object): string {
   const path = join(work, name);
@@ -214,7 +206,7 @@ describe('output is plain text, readable as a log', () => {
 describe('a reader that stops early', () => {
   it('`keyless trust-policy audit … | head -1`: the CLI stops quietly, with no stack trace', () => {
     // The shell closes the pipe after one line; the CLI's later writes then fail with EPIPE.
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BUNDLE}" trust-policy audit "${CORPUS}" | head -1`], { cwd: work, encoding: 'utf8', timeout: 30_000 });
+    const r = runProcessSync('sh', ['-c', `"${process.execPath}" "${BUNDLE}" trust-policy audit "${CORPUS}" | head -1`], { cwd: work });
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(r.stderr).toBe('');
   });

@@ -3,7 +3,7 @@
  * loopback IAM: it sets everything up from nothing, a second run changes nothing, and the role's
  * trust policy is exact. The only change to the script's commands is the endpoint (an `aws` wrapper on PATH).
  */
-import { spawn } from 'node:child_process';
+import { runProcess, type ProcessResult } from '../helpers/child.js';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,27 +28,18 @@ beforeEach(async () => {
 });
 afterEach(() => iam.close());
 
-function bash(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bash(script: string): Promise<ProcessResult> {
   const file = join(work, 'setup-aws.sh');
   writeFileSync(file, script);
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [file], {
-      env: cleanEnv({
-        PATH: `${work}:${process.env.PATH ?? ''}`,
-        HOME: work,
-        KEYLESS_TEST_IAM_URL: iam.url,
-        AWS_ACCESS_KEY_ID: DEFAULT_IAM_KEY.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: DEFAULT_IAM_KEY.secretAccessKey,
-        AWS_PAGER: '',
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runProcess('bash', [file], {
+    env: cleanEnv({
+      PATH: `${work}:${process.env.PATH ?? ''}`,
+      HOME: work,
+      KEYLESS_TEST_IAM_URL: iam.url,
+      AWS_ACCESS_KEY_ID: DEFAULT_IAM_KEY.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEFAULT_IAM_KEY.secretAccessKey,
+      AWS_PAGER: '',
+    }),
   });
 }
 

@@ -1,16 +1,12 @@
 /** The bundled CLI (dist/cli/index.js) as a real process, with a working directory, stdin and a clean environment. */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/runner.js';
+import { runProcess, type ProcessResult } from '../../helpers/child.js';
 
 export const BUNDLE = join(ROOT, 'dist', 'cli', 'index.js');
 
-export interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type Result = ProcessResult;
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -21,26 +17,17 @@ export interface RunOptions {
 /** Runs `keyless ARGS…` without blocking the event loop (a loopback IAM may run in this process). */
 export function keyless(args: readonly string[], options: RunOptions = {}): Promise<Result> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} does not exist: build the CLI first (node scripts/build.mjs cli)`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: '/nonexistent',
-        AWS_CONFIG_FILE: '/nonexistent/config',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        ...options.env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
+  return runProcess(process.execPath, [BUNDLE, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: '/nonexistent',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...options.env,
+    },
+    ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
   });
 }
 

@@ -1,21 +1,18 @@
 /** Shared by the setup tests: the CLI as a process, the trust policy out of each format, and runs built on real token claims. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { corpusJson } from '../../helpers/corpus.js';
 import { ROOT } from '../../helpers/runner.js';
+import { runProcess, runProcessSync, type ProcessResult } from '../../helpers/child.js';
 
 export const BUNDLE = join(ROOT, 'dist', 'cli', 'index.js');
 export const ACCOUNT = '123456789012';
 export const AWS_CLI = ['/usr/bin/aws', '/usr/local/bin/aws'].find((path) => existsSync(path));
 export const TERRAFORM = ['/usr/local/bin/terraform', '/usr/bin/terraform'].find((path) => existsSync(path));
 
-export interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Result = ProcessResult;
 
 /** A clean environment: no AWS settings of the machine leak in. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -30,23 +27,12 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 }
 
 export function keyless(args: string[], env: Record<string, string> = {}): Result {
-  const r = spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', timeout: 60_000, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runProcessSync(process.execPath, [BUNDLE, ...args], { env: cleanEnv(env), timeoutMs: 60_000 });
 }
 
 /** The same, without blocking the event loop (the loopback IAM runs in this process). */
 export function keylessAsync(args: string[], env: Record<string, string> = {}, input?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE, ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+  return runProcess(process.execPath, [BUNDLE, ...args], { env: cleanEnv(env), ...(input !== undefined ? { stdin: input } : {}) });
 }
 
 export function providerArn(path: string, partition = 'aws'): string {
