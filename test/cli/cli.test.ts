@@ -11,7 +11,7 @@ import { runProcessSync, type ProcessResult } from '../helpers/child.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUNDLE = join(ROOT, 'dist', 'cli', 'index.js');
-const CORPUS = resolve(ROOT, '..', 'shared', 'corpus');
+const CORPUS = resolve(ROOT, 'test', 'corpus');
 const POLICIES = join(CORPUS, 'trust-policies', 'policies');
 const TOKENS = join(CORPUS, 'oidc-tokens');
 

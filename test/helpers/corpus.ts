@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './runner.js';
 
-/** The shared real-world corpus, beside the checkout (as in CI). */
-export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+/** The real-world corpus, copied into the repository (test/corpus, each folder with its SOURCE.txt). */
+export const CORPUS = join(ROOT, 'test', 'corpus');
 
 export function corpusJson<T = unknown>(...path: string[]): T {
   return JSON.parse(readFileSync(join(CORPUS, ...path), 'utf8')) as T;

@@ -4,11 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, exportSPKI, importJWK, jwtVerify } from 'jose';
 import { startLocalIssuer, type LocalIssuer } from '../../src/local/issuer.js';
 
-// A real token from github.com in 2026 (see ../shared/corpus/oidc-tokens/SOURCE.txt).
+// A real token from github.com in 2026 (see test/corpus/oidc-tokens/SOURCE.txt).
 const REAL_TOKEN = JSON.parse(
   readFileSync(
     new URL(
-      '../../../shared/corpus/oidc-tokens/decoded/token_marchenko1985_github_oidc_token_demo.decoded.json',
+      '../corpus/oidc-tokens/decoded/token_marchenko1985_github_oidc_token_demo.decoded.json',
       import.meta.url,
     ),
     'utf8',

@@ -152,9 +152,9 @@ describe('one statement of which Node versions take a proxy', () => {
 
 describe('On a fresh machine', () => {
   const section = readme.split('## On a fresh machine')[1]!.split('\n## ')[0]!;
-  it('gives exactly the two commands, and says the tests read ../shared/corpus', () => {
+  it('gives exactly the two commands, and says the tests read test/corpus', () => {
     expect([...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim())).toEqual(['npm ci && npm start', 'bash .ci/run']);
-    expect(section).toContain('../shared/corpus');
+    expect(section).toContain('test/corpus');
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The 38 real-world trust policies in ../shared/corpus/trust-policies against their catalog.json
+ * The 38 real-world trust policies in test/corpus/trust-policies against their catalog.json
  * verdicts and notes (the real tokens are in corpus-tokens.test.ts).
  */
 import { readFileSync } from 'node:fs';

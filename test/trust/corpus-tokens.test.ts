@@ -1,4 +1,4 @@
-/** The real GitHub tokens in ../shared/corpus/oidc-tokens evaluated against trust policies. */
+/** The real GitHub tokens in test/corpus/oidc-tokens evaluated against trust policies. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluateTrustPolicy, formatDecision, generateTrustPolicy } from '../../src/trust/index.js';

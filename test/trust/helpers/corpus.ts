@@ -1,13 +1,13 @@
-/** Access to the shared real-world corpus (../shared/corpus relative to the project root). */
+/** Access to the real-world corpus in test/corpus (each folder with its SOURCE.txt). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const CORPUS = resolve(PROJECT_ROOT, '..', 'shared', 'corpus');
+export const CORPUS = resolve(PROJECT_ROOT, 'test', 'corpus');
 
 if (!existsSync(CORPUS)) {
-  throw new Error(`the shared corpus is missing: expected it at ${CORPUS} (../shared/corpus from the project root)`);
+  throw new Error(`the corpus is missing: expected it at ${CORPUS} (test/corpus in the repository)`);
 }
 
 export function corpusPath(...parts: string[]): string {
