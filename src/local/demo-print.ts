@@ -35,3 +35,18 @@ export function stsCallsLine(calls: readonly { action: string }[]): string {
   const actions = [...new Set(calls.map((c) => c.action))].join(', ');
   return `STS received ${calls.length} request${calls.length === 1 ? '' : 's'} (${actions}).`;
 }
+
+/** Audit JSONL, one pretty-printed record after another (no secrets: the records hold none). */
+export function formatAuditRecords(jsonl: string): string {
+  return jsonl
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.stringify(JSON.parse(line), null, 2);
+      } catch {
+        return JSON.stringify(line);
+      }
+    })
+    .join('\n');
+}

@@ -54,6 +54,11 @@ export interface RunOptions {
    * every input not given). Without it, only the inputs given are set.
    */
   readonly actionYml?: string;
+  /**
+   * RUNNER_TEMP for the run, kept afterwards (the demo shows the audit record the action wrote
+   * there). Default: the run's own temp folder, removed with it.
+   */
+  readonly runnerTemp?: string;
   /** A program that runs node, e.g. ['/usr/bin/time', '-f', '%M'] (no shell: it would drop INPUT_ names with hyphens). */
   readonly prefix?: readonly string[];
 }
@@ -92,6 +97,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     GITHUB_PATH: join(dir, 'path'),
   };
   for (const file of Object.values(files)) writeFileSync(file, '');
+  if (options.runnerTemp) mkdirSync(options.runnerTemp, { recursive: true, mode: 0o700 });
   if (options.unwritableEnvFile) {
     rmSync(files.GITHUB_ENV);
     mkdirSync(files.GITHUB_ENV);
@@ -100,7 +106,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     PATH: process.env.PATH ?? '',
     // A home of its own, as a fresh runner has: no ~/.aws of the machine running the tests.
     HOME: dir,
-    RUNNER_TEMP: dir,
+    RUNNER_TEMP: options.runnerTemp ?? dir,
     GITHUB_ACTIONS: 'true',
     GITHUB_RUN_ID: '9876543210',
     GITHUB_RUN_ATTEMPT: '1',

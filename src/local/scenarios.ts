@@ -36,6 +36,14 @@ const PRODUCTION_JOB = {
   environment: 'production',
 };
 
+/**
+ * A push to main of a repository created after 15 July 2026: GitHub puts the owner's and the
+ * repository's ids in sub (the local issuer's ids: owner 65, repository 74).
+ */
+const IMMUTABLE_SUBJECT_JOB = {
+  sub: 'repo:octo-org@65/octo-repo@74:ref:refs/heads/main',
+};
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'deploy',
@@ -67,6 +75,18 @@ export const SCENARIOS: readonly Scenario[] = [
     showTrustPolicy: true,
     trustPolicyInput: true,
     expect: 'refused-before-sts',
+  },
+  {
+    name: 'immutable-subject',
+    summary: "GitHub's immutable subject (owner@id/repo@id) meets a name-only trust policy: STS refuses, the hint shows the fix",
+    story:
+      'Repositories created, renamed or transferred on github.com since 15 July 2026 get sub ' +
+      `"${IMMUTABLE_SUBJECT_JOB.sub}" for a push to main. The demo role was written for the name-only ` +
+      `"${TRUSTED_SUBJECT}", so STS answers a bare AccessDenied; Keyless names the cause and the form to add.`,
+    claims: IMMUTABLE_SUBJECT_JOB,
+    showTrustPolicy: true,
+    trustPolicyInput: false,
+    expect: 'refused-by-sts',
   },
   {
     name: 'wrong-audience',
@@ -106,7 +126,7 @@ export function demoHelp(): string {
   return [
     'Usage: npm start [-- SCENARIO]      (after a build: node lib/local/start.js [SCENARIO])',
     '',
-    'Builds the action from src/ (node scripts/build.mjs action), then runs dist/index.js as the',
+    'Builds what is out of date (the action from src/ only when its sources changed), then runs dist/index.js as the',
     'GitHub runner would, against a local OIDC issuer and a local STS on 127.0.0.1: no AWS account,',
     'no GitHub. Scenarios:',
     '',

@@ -4,14 +4,14 @@
  * src/) against them exactly as the runner would, and shows what a later step sees, secrets
  * masked as the runner masks them. The scenarios are in scenarios.ts; `--help` lists them.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startLocalIssuer } from './issuer.js';
 import { startLocalSts } from './sts.js';
-import { runAction, type ActionRun } from './harness.js';
-import { formatRun, heading, stsCallsLine } from './demo-print.js';
+import { ROOT, runAction, type ActionRun } from './harness.js';
+import { formatAuditRecords, formatRun, heading, stsCallsLine } from './demo-print.js';
 import {
   conditionKeyNote,
   DEMO_AUDIENCE,
@@ -42,6 +42,20 @@ async function laterStep(run: ActionRun, stsUrl: string): Promise<void> {
   console.log(`Arn=${identity.Arn}\nAccount=${identity.Account}`);
 }
 
+/**
+ * The demo job's RUNNER_TEMP, kept after the run (and emptied before the next) so that the paths
+ * it prints, such as the output audit-file, can be opened. Ignored by git.
+ */
+const DEMO_RUNNER_TEMP = join(ROOT, '.demo', 'runner-temp');
+
+/** The audit record the action appended (output audit-file), as a later step or an auditor reads it. */
+function showAuditRecord(run: ActionRun): void {
+  const file = run.outputs['audit-file'];
+  if (!file || !existsSync(file)) return;
+  console.log(heading(`audit record (output audit-file, kept at ${JSON.stringify(file)})`));
+  console.log(formatAuditRecords(readFileSync(file, 'utf8')));
+}
+
 async function runScenario(scenario: Scenario): Promise<number> {
   const issuer = await startLocalIssuer({ ...(scenario.claims ? { claims: scenario.claims } : {}) });
   const policy = demoTrustPolicy(issuer.url);
@@ -62,7 +76,9 @@ async function runScenario(scenario: Scenario): Promise<number> {
       console.log(JSON.stringify(policy, null, 2));
       console.log(`${conditionKeyNote(issuer.url)}\n`);
     }
+    rmSync(DEMO_RUNNER_TEMP, { recursive: true, force: true });
     const run = await runAction({
+      runnerTemp: DEMO_RUNNER_TEMP,
       inputs: {
         'role-to-assume': DEMO_ROLE_ARN,
         'aws-region': 'us-east-1',
@@ -74,6 +90,7 @@ async function runScenario(scenario: Scenario): Promise<number> {
     console.log(formatRun(run));
     const stsCalls = sts.calls.length;
     console.log(stsCallsLine(sts.calls));
+    showAuditRecord(run);
     if (run.exitCode === 0) await laterStep(run, sts.url);
     const code = demoExitCode(scenario.expect, run.exitCode, stsCalls);
     if (code !== 0) console.error(`\nThe demo did not go as scenario ${scenario.name} expects (${scenario.expect}): see the log above.`);

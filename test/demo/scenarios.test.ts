@@ -41,8 +41,8 @@ describe('the scenario list', () => {
     for (const line of lines) expect(line.trim().split(/\s{2,}/)[1]!.length).toBeGreaterThan(20);
   });
 
-  it('keeps the scenarios of the README (deploy, access-denied, wrong-audience) and adds trust-policy', () => {
-    expect(SCENARIOS.map((s) => s.name)).toEqual(['deploy', 'access-denied', 'trust-policy', 'wrong-audience']);
+  it('keeps the scenarios of the README (deploy, access-denied, trust-policy, immutable-subject, wrong-audience)', () => {
+    expect(SCENARIOS.map((s) => s.name)).toEqual(['deploy', 'access-denied', 'trust-policy', 'immutable-subject', 'wrong-audience']);
   });
 });
 

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const START = join(ROOT, 'lib', 'local', 'start.js');
-const SCENARIO_NAMES = ['deploy', 'access-denied', 'trust-policy', 'wrong-audience'];
+const SCENARIO_NAMES = ['deploy', 'access-denied', 'trust-policy', 'immutable-subject', 'wrong-audience'];
 
 interface Demo {
   code: number | null;
@@ -55,9 +55,9 @@ beforeAll(() => {
 });
 
 describe('npm start', () => {
-  it('builds the action from src/ before running it', () => {
+  it('builds only what is out of date, then runs the demo', () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.start).toMatch(/^node scripts\/build\.mjs action && node lib\/local\/start\.js$/);
+    expect(scripts.start).toBe('node scripts/start.mjs');
   });
 
   it.each([['--help'], ['-h'], ['help']])('%s lists every scenario with one line each, exit 0', async (flag) => {
@@ -83,6 +83,22 @@ describe('npm start', () => {
     expect(r.stdout).toMatch(/^AWS_SECRET_ACCESS_KEY=\*\*\*$/m);
     expect(r.stdout).toContain('STS received 1 request (AssumeRoleWithWebIdentity).');
     expect(r.stdout).toMatch(/^Arn=arn:aws:sts::123456789012:assumed-role\/deploy\/GitHubActions-/m);
+    // The audit record is shown, and the file the output audit-file names is still there to open.
+    const auditFile = /^audit-file=(.+)$/m.exec(r.stdout)![1]!;
+    expect(r.stdout).toContain(`── audit record (output audit-file, kept at ${JSON.stringify(auditFile)}) ──`);
+    const record = JSON.parse(readFileSync(auditFile, 'utf8').trim().split('\n').pop()!) as Record<string, unknown>;
+    expect(record).toMatchObject({ version: 1 });
+    expect(r.stdout).toContain(JSON.stringify(record, null, 2));
+  });
+
+  it('immutable-subject: STS refuses a name-only policy, and the hint names the immutable form to add', async () => {
+    const r = await demo('immutable-subject');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    expect(r.stdout).toContain("This token's sub is in GitHub's immutable form (repo:OWNER@OWNER_ID/REPO@REPO_ID:…)");
+    expect(r.stdout).toContain('"repo:octo-org/octo-repo:ref:refs/heads/main" no longer match it');
+    expect(r.stdout).toMatch(/:sub": "repo:octo-org@65\/octo-repo@74:ref:refs\/heads\/main"/);
+    expect(r.stdout).toContain('STS received 1 request (AssumeRoleWithWebIdentity).');
   });
 
   it('access-denied: STS refuses, and the role trust policy is printed beside the suggested condition', async () => {
