@@ -14,7 +14,8 @@ import { githubDefaultClaims, mintToken, type MintOptions } from './issuer-token
  * 'stale-jwks-once': the next JWKS response lacks the current signing key, as a cache or CDN
  * might serve it right after a key rotation; later responses are complete again.
  */
-export type IssuerFault = 'ok' | 'down' | 'hang' | 'garbage' | 'stale-jwks-once' | { discoveryIssuer: string };
+/** 'down-once': the first discovery and the first JWKS request each get a 503, then all is well (a retry, without timing). */
+export type IssuerFault = 'ok' | 'down' | 'down-once' | 'hang' | 'garbage' | 'stale-jwks-once' | { discoveryIssuer: string };
 
 export interface IssuerRequest {
   path: string;
@@ -119,7 +120,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     if (path === TOKEN_ENDPOINT_PATH) return handleTokenRequest(request, response, requestUrl);
     if (path === `${pathPrefix}/.well-known/openid-configuration`) {
       const announcedIssuer = typeof fault === 'object' ? fault.discoveryIssuer : issuerUrl;
-      return serveWithFault(response, () => discoveryDocument(announcedIssuer, `${issuerUrl}${jwksPath}`));
+      return serveWithFault(response, () => discoveryDocument(announcedIssuer, `${issuerUrl}${jwksPath}`), {}, path);
     }
     if (path === `${pathPrefix}${jwksPath}`) {
       const headers: Record<string, string> = jwksCacheControl === undefined ? {} : { 'Cache-Control': jwksCacheControl };
@@ -127,12 +128,18 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
         fault = 'ok';
         return sendJson(response, 200, { keys: signingKeys.slice(1).map((key) => key.publicJwk) }, headers);
       }
-      return serveWithFault(response, () => ({ keys: signingKeys.map((key) => key.publicJwk) }), headers);
+      return serveWithFault(response, () => ({ keys: signingKeys.map((key) => key.publicJwk) }), headers, path);
     }
     sendJson(response, 404, { message: 'Not Found' });
   }
 
-  function serveWithFault(response: ServerResponse, body: () => unknown, headers: Record<string, string> = {}): void {
+  const failedOnce = new Set<string>();
+
+  function serveWithFault(response: ServerResponse, body: () => unknown, headers: Record<string, string> = {}, path = ''): void {
+    if (fault === 'down-once' && !failedOnce.has(path)) {
+      failedOnce.add(path);
+      return sendText(response, 503, 'Service Unavailable');
+    }
     if (fault === 'hang') return; // the socket stays open until the client gives up or close()
     if (fault === 'down') return sendText(response, 503, 'Service Unavailable');
     if (fault === 'garbage') {
@@ -196,6 +203,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     },
     setFault(next) {
       fault = next;
+      failedOnce.clear();
     },
     setJwksCacheControl(value) {
       jwksCacheControl = value;

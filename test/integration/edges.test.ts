@@ -71,8 +71,7 @@ describe('transient refusals are retried, as the server asks', () => {
   });
 
   it('discovery and JWKS retries are logged like the others', async () => {
-    fakes.issuer.setFault('down');
-    setTimeout(() => fakes.issuer.setFault('ok'), 300);
+    fakes.issuer.setFault('down-once');
     const result = await run();
     expect(result.exitCode, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/OIDC discovery document request attempt 1 failed \(http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration: HTTP 503\); retrying in \d+ ms/);
