@@ -1,0 +1,116 @@
+/**
+ * `keyless reach` in-process against the corpus checkouts: the mountpoint-s3 workflows with a role
+ * that admits their pull_request_target runs (the real pattern), the corpus CloudFormation role,
+ * exit codes, formats and bad input.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { nodeHost } from '../../src/cli/host.js';
+import { run } from '../../src/cli/main.js';
+import { corpusCheckouts, type CorpusCheckouts } from './helpers/corpus-checkouts.js';
+
+let corpus: CorpusCheckouts;
+let roles: string;
+const IAC = join(import.meta.dirname, '..', 'corpus', 'iac-trust-policies');
+
+const policy = (sub: string | string[], op = 'StringLike') => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' }, [op]: { 'token.actions.githubusercontent.com:sub': sub } },
+    },
+  ],
+});
+
+beforeAll(() => {
+  corpus = corpusCheckouts();
+  roles = join(corpus.root, 'roles');
+  mkdirSync(roles);
+  // The mountpoint integration role as its workflows need it: pull requests and main.
+  writeFileSync(join(roles, 'mountpoint-integration.json'), JSON.stringify(policy(['repo:awslabs/mountpoint-s3:pull_request', 'repo:awslabs/mountpoint-s3:ref:refs/heads/main'])));
+  writeFileSync(join(roles, 'stale.json'), JSON.stringify(policy('repo:awslabs/mountpoint-s3:environment:gone', 'StringEquals')));
+});
+afterAll(() => corpus.cleanup());
+
+async function reach(args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(['reach', ...args], {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readFile: () => '',
+    version: '0.0.0-test',
+    host: nodeHost({ cwd: corpus.root, awsRegion: 'us-east-1' }),
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+const mountpoint = () => ['--workflows', corpus.folders.get('awslabs/mountpoint-s3')!, '--repository', 'awslabs/mountpoint-s3'];
+
+describe('mountpoint-s3: pull_request_target jobs and a role that admits pull requests', () => {
+  test('outsider-reachable (error, exit 3) with the path; the stale role is a note', async () => {
+    const r = await reach([...mountpoint(), '--json', join(roles, 'mountpoint-integration.json'), join(roles, 'stale.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout) as { findings: { rule: string; severity: string; role?: string; workflow?: string; job?: string; subject?: string; line?: number }[] };
+    const outsider = doc.findings.filter((f) => f.rule === 'outsider-reachable');
+    expect(new Set(outsider.map((f) => `${f.workflow}:${f.job}`))).toEqual(
+      new Set(['fs-test', 'client-test', 'fstab', 'asan', 'metrics', 'test-rpm', 'build-srpm', 'workflow-complete'].map((j) => `.github/workflows/integration_pr.yml:${j}`)),
+    );
+    expect(outsider.every((f) => f.severity === 'error' && f.subject === 'repo:awslabs/mountpoint-s3:pull_request')).toBe(true);
+    expect(doc.findings.find((f) => f.rule === 'unreachable-role')).toMatchObject({ severity: 'note', role: join(roles, 'stale.json') });
+    // The job in environment "PR integration tests" is not admitted (its sub names the environment).
+    expect(outsider.some((f) => f.job === 'approval')).toBe(false);
+  });
+
+  test('the table reads who → trigger → workflow:job → subject → gates → role', async () => {
+    const r = await reach([...mountpoint(), join(roles, 'mountpoint-integration.json')]);
+    expect(r.stdout).toContain(
+      '[outsider] anyone who can open a pull request from a fork → pull_request_target on refs/heads/main → .github/workflows/integration_pr.yml:fs-test (calls .github/workflows/integration.yml) → repo:awslabs/mountpoint-s3:pull_request →',
+    );
+    expect(r.stdout).toMatch(/note: unresolved: \.\/\.github\/workflows\/bench\.yml/);
+  });
+
+  test('sarif: results on the workflow lines; mermaid: a flowchart', async () => {
+    const sarif = await reach([...mountpoint(), '--format', 'sarif', join(roles, 'mountpoint-integration.json')]);
+    const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] }).runs[0]!.results;
+    const first = results.find((x) => x.ruleId === 'outsider-reachable')!;
+    expect(first.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'awslabs__mountpoint-s3/.github/workflows/integration.yml' }, region: { startLine: expect.any(Number) } });
+    const mermaid = await reach([...mountpoint(), '--format', 'mermaid', join(roles, 'mountpoint-integration.json')]);
+    expect(mermaid.stdout.startsWith('flowchart LR\n')).toBe(true);
+    expect(mermaid.stdout).toContain('NO REVIEW');
+  });
+});
+
+test('the corpus CloudFormation role (owner left as a parameter) is admitted by no workflow: a note, exit 0', async () => {
+  const r = await reach(['--workflows', corpus.folders.get('aws-actions/configure-aws-credentials')!, '--repository', 'aws-actions/configure-aws-credentials', '--json', join(IAC, 'aws-actions__configure-aws-credentials__github-actions-oidc-federation-and-role.yml')]);
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.stdout) as { roles: unknown[]; findings: { rule: string }[] };
+  expect(doc.roles).toHaveLength(1);
+  expect(doc.findings.map((f) => f.rule)).toContain('unreachable-role');
+  // dependabot-autoapprove.yml runs actions/checkout@v5 (first party) and configure-aws-credentials@v6 (not pinned).
+  expect(doc.findings.filter((f) => f.rule === 'token-exposed-to-unpinned-action').length).toBeGreaterThan(0);
+});
+
+describe('bad input is exit 2 before anything is read', () => {
+  test.each([
+    [['--json', 'x.json'], /give --workflows DIR/],
+    [['--workflows', 'nope', '--repository', 'a/b', 'x.json'], /--workflows "nope": no such file or directory/],
+    [['--workflows', '.', '--repository', 'not a repo', 'x.json'], /--repository "not a repo" is not OWNER\/REPO/],
+    [['--workflows', '.', '--repository', 'a/b'], /give the roles/],
+    [['--workflows', '.', '--repository', 'a/b', '--format', 'dot', 'x.json'], /--format "dot" is not one of table, json, sarif, mermaid/],
+    [['--workflows', '.', '--repository', 'a/b', '--format', 'json', '--format', 'sarif', 'x.json'], /--format is given 2 times/],
+    [['--workflows', '.', '--repository', 'a/b', '--github', 'x.json'], /--github needs a token in GITHUB_TOKEN or GH_TOKEN/],
+    [['--workflows', '.', 'x.json'], /give --repository OWNER\/REPO for it/],
+  ])('%j', async (args, message) => {
+    const r = await reach(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+});
