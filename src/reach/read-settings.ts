@@ -52,10 +52,13 @@ async function environmentSettings(api: GitHubApi, owner: string, repo: string, 
   };
 }
 
+const PROTECTIVE_RULES = new Set(['pull_request', 'update', 'required_status_checks', 'merge_queue', 'required_deployments', 'workflows']);
+
 async function branchRules(api: GitHubApi, owner: string, repo: string, branch: string): Promise<Known<BranchRules>> {
   const rules = await known(() => api.list<{ type: string }>('/repos/{owner}/{repo}/rules/branches/{branch}', { owner, repo, branch }));
   if (!rules.known) return rules;
-  const types = [...new Set(rules.value.map((r) => r.type))];
+  // Only rules that limit who can change the branch count as a gate (not commit message patterns).
+  const types = [...new Set(rules.value.map((r) => r.type))].filter((t) => PROTECTIVE_RULES.has(t));
   if (types.length > 0) return { known: true, value: { rules: types } };
   // No ruleset: classic branch protection, which only a token with administration: read may see.
   try {
