@@ -19,7 +19,8 @@ const ENTRIES = {
   post: ['action/post.js', 'dist/post'],
   cli: ['cli/index.js', 'dist/cli', join(bundleDir, 'cli')],
   'credential-process': ['credential-process/index.js', 'dist/credential-process'],
-  audit: ['action/audit-main.js', 'dist/audit'],
+  // The audit action runs reach, whose reach-github input needs Octokit too.
+  audit: ['action/audit-main.js', 'dist/audit', join(bundleDir, 'cli')],
 };
 
 const args = process.argv.slice(2);
