@@ -93,7 +93,9 @@ export async function runReach(args: ReachArgs, host: CommandHost, env: ReachEnv
     } else settings = unknownSettings(checkout.repository, args.defaultBranch ?? 'main');
     withSettings.push({ checkout: { ...checkout, problems: checkout.problems.map((p) => ({ ...p, file: artifactUri(host.cwd, p.file) })) }, settings });
   }
-  return analyseReach(withSettings, found);
+  const report = analyseReach(withSettings, found);
+  // Files as the user sees them: relative to the working directory.
+  return { ...report, findings: report.findings.map((f) => (f.file !== undefined ? { ...f, file: artifactUri(host.cwd, f.file) } : f)) };
 }
 
 export function reachCommand(args: string[], io: CliIo & { readonly env?: ReachEnv }): Promise<number> {

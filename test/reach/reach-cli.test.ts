@@ -114,3 +114,21 @@ describe('bad input is exit 2 before anything is read', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+test('subject-mismatch: a job in an environment assumes a role that trusts only the branch: the failing condition is named', async () => {
+  const dir = join(corpus.root, 'mismatch');
+  mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+  writeFileSync(
+    join(dir, '.github', 'workflows', 'deploy.yml'),
+    'on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    environment: production\n    permissions:\n      id-token: write\n    steps:\n      - uses: aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a\n        with:\n          role-to-assume: arn:aws:iam::123456789012:role/deploy\n',
+  );
+  writeFileSync(join(dir, 'deploy.json'), JSON.stringify(policy('repo:octo-org/octo-repo:ref:refs/heads/main', 'StringEquals')));
+  const r = await reach(['--workflows', 'mismatch/.github/workflows', '--repository', 'octo-org/octo-repo', '--json', 'mismatch/deploy.json']);
+  expect(r.code).toBe(3);
+  const doc = JSON.parse(r.stdout) as { findings: { rule: string; message: string; file?: string; line?: number }[] };
+  const mismatch = doc.findings.find((f) => f.rule === 'subject-mismatch')!;
+  expect(mismatch).toMatchObject({ file: 'mismatch/.github/workflows/deploy.yml', line: 11 });
+  expect(mismatch.message).toContain('(sub repo:octo-org/octo-repo:environment:production)');
+  expect(mismatch.message).toContain('StringEquals: the token\'s "repo:octo-org/octo-repo:environment:production" does not equal "repo:octo-org/octo-repo:ref:refs/heads/main"');
+  expect(doc.findings.map((f) => f.rule)).toContain('unreachable-role');
+});

@@ -8,7 +8,8 @@ const ASSUMING_ACTION = /(^|\/)(configure-aws-credentials|keyless)(@|$)/;
 
 /** Does the role (name, ARN or resource address) match a literal role-to-assume? */
 export function sameRole(found: string, wanted: string): boolean {
-  const name = (s: string) => s.replace(/^.*:role\//, '').replace(/^.*\//, '');
+  // A bare policy file is named by its path: roles/deploy.json is the role "deploy".
+  const name = (s: string) => s.replace(/^.*:role\//, '').replace(/^.*\//, '').replace(/\.json$/i, '');
   return found === wanted || name(found) === name(wanted);
 }
 
