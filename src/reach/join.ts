@@ -4,7 +4,7 @@
  * Probes ask whether a role also admits runs no workflow given produces (any branch, any
  * environment of a repository). Pure.
  */
-import { evaluateTrustPolicy, TrustPolicyError, type TrustDecision } from '../trust/index.js';
+import { evaluateTrustPolicy, missingClaims, TrustPolicyError, type TrustDecision } from '../trust/index.js';
 import { runClaims } from '../trust/run-claims.js';
 import type { FoundRole } from '../trust/audit/types.js';
 import { candidateRuns, type CandidateRun } from './claims.js';
@@ -79,13 +79,32 @@ function probes(repository: string, settings: RepositorySettings) {
   ];
 }
 
+/**
+ * admits() for one role, remembered by the claims its conditions look at: the decision depends on
+ * nothing else (all runs share the issuer), so runs that differ only elsewhere are evaluated once.
+ */
+function memoisedAdmits(role: FoundRole): (claims: Record<string, string>) => boolean {
+  const used = [...new Set(role.policies.flatMap((p) => missingClaims(p, {}).map((m) => m.claim)))].sort();
+  const memo = new Map<string, boolean>();
+  return (claims) => {
+    const key = JSON.stringify(used.map((c) => claims[c] ?? null));
+    let allowed = memo.get(key);
+    if (allowed === undefined) {
+      allowed = admits(role, claims).allowed;
+      memo.set(key, allowed);
+    }
+    return allowed;
+  };
+}
+
 export function joinRoles(roles: readonly FoundRole[], repositories: readonly RepositoryInput[]): RoleReach[] {
   const runs = prepareRuns(repositories);
   const probeRuns = repositories.flatMap((r) => probes(r.settings.repository, r.settings).map((p) => ({ ...p, repository: r.settings.repository })));
   return roles.map((role) => {
     try {
-      const paths = runs.filter((p) => admits(role, p.run.claims).allowed);
-      const beyond = probeRuns.filter((p) => admits(role, p.claims).allowed).map((p) => ({ repository: p.repository, what: p.what, sub: p.claims.sub! }));
+      const allowed = memoisedAdmits(role);
+      const paths = runs.filter((p) => allowed(p.run.claims));
+      const beyond = probeRuns.filter((p) => allowed(p.claims)).map((p) => ({ repository: p.repository, what: p.what, sub: p.claims.sub! }));
       return { role, paths, beyond };
     } catch (error) {
       if (!(error instanceof TrustPolicyError)) throw error;
