@@ -95,7 +95,11 @@ export async function runReach(args: ReachArgs, host: CommandHost, env: ReachEnv
   }
   const report = analyseReach(withSettings, found);
   // Files as the user sees them: relative to the working directory.
-  return { ...report, findings: report.findings.map((f) => (f.file !== undefined ? { ...f, file: artifactUri(host.cwd, f.file) } : f)) };
+  return {
+    ...report,
+    findings: report.findings.map((f) => (f.file !== undefined ? { ...f, file: artifactUri(host.cwd, f.file) } : f)),
+    unresolved: report.unresolved.map((u) => ({ ...u, file: artifactUri(host.cwd, u.file) })),
+  };
 }
 
 export function reachCommand(args: string[], io: CliIo & { readonly env?: ReachEnv }): Promise<number> {

@@ -117,9 +117,15 @@ export function tokenJobs(checkout: Checkout): JobScan {
     }
   };
 
+  const called = new Set(checkout.workflows.flatMap((w) => w.jobs.flatMap((j) => localActionPath(j.uses ?? '') ?? [])));
   for (const workflow of checkout.workflows) {
-    // A workflow only ever called is analysed through its callers.
-    if (workflow.triggers.every((t) => t.event === 'workflow_call')) continue;
+    // A workflow only ever called is analysed through its callers; with none here, it is named.
+    if (workflow.triggers.every((t) => t.event === 'workflow_call')) {
+      if (!called.has(workflow.path) && workflow.jobs.some((j) => j.idToken === 'write' || workflow.idToken === 'write')) {
+        unresolved.push({ file: workflow.file, line: 1, uses: workflow.path, why: 'a reusable workflow with id-token: write that no workflow given calls (its callers are elsewhere)' });
+      }
+      continue;
+    }
     visit(workflow, workflow, 'unset', [], {}, 0);
   }
   return { jobs, unresolved };

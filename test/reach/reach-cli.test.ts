@@ -132,3 +132,22 @@ test('subject-mismatch: a job in an environment assumes a role that trusts only 
   expect(mismatch.message).toContain('StringEquals: the token\'s "repo:octo-org/octo-repo:environment:production" does not equal "repo:octo-org/octo-repo:ref:refs/heads/main"');
   expect(doc.findings.map((f) => f.rule)).toContain('unreachable-role');
 });
+
+test('a malformed workflow is a warning naming the file and line; text from outside is quoted; an uncalled reusable workflow is named', async () => {
+  const dir = join(corpus.root, 'odd');
+  mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+  writeFileSync(join(dir, '.github', 'workflows', 'broken.yml'), 'on: push\njobs:\n  a: [unclosed\n');
+  writeFileSync(join(dir, '.github', 'workflows', 'called.yml'), 'on: workflow_call\npermissions:\n  id-token: write\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n');
+  writeFileSync(
+    join(dir, '.github', 'workflows', 'evil.yml'),
+    'on: pull_request_target\njobs:\n  "x\\n::error::owned\\u001b[31m":\n    runs-on: ubuntu-latest\n    environment: "prod\\n::warning::x"\n    permissions:\n      id-token: write\n    steps:\n      - run: echo\n',
+  );
+  writeFileSync(join(dir, 'any.json'), JSON.stringify(policy('repo:octo-org/odd:*')));
+  const r = await reach(['--workflows', 'odd/.github/workflows', '--repository', 'octo-org/odd', 'odd/any.json']);
+  expect(r.code).toBe(3);
+  expect(r.stdout).toMatch(/^warning: odd\/\.github\/workflows\/broken\.yml:4: not valid YAML/m);
+  expect(r.stdout).toContain('note: unresolved: .github/workflows/called.yml (odd/.github/workflows/called.yml:1)');
+  expect(r.stdout).toContain('"x\\n::error::owned\\u001b[31m"');
+  expect(r.stdout).not.toMatch(/^::/m);
+  expect(r.stdout).not.toContain('\u001b');
+});
