@@ -93,12 +93,16 @@ export function tokenJobs(checkout: Checkout): JobScan {
           continue;
         }
         if (depth >= MAX_DEPTH || callers.some((c) => c === job)) continue;
-        const withInputs = Object.fromEntries(Object.entries(job.with).map(([k, v]) => [k, substituteInputs(v, inputs)]));
+        // Declared inputs the caller leaves out take their default, or GitHub's empty value.
+        const defaults = callee.triggers.find((t) => t.event === 'workflow_call')?.inputs ?? {};
+        const withInputs = { ...defaults, ...Object.fromEntries(Object.entries(job.with).map(([k, v]) => [k, substituteInputs(v, inputs)])) };
         visit(top, callee, granted, [...callers, job], withInputs, depth + 1);
         continue;
       }
       if (granted !== 'write') continue;
-      const environment = job.environment !== undefined ? substituteInputs(job.environment, inputs) : undefined;
+      // An environment that evaluates to an empty name is no environment at all.
+      const named = job.environment !== undefined ? substituteInputs(job.environment, inputs) : undefined;
+      const environment = named !== undefined && named.trim() !== '' ? named : undefined;
       const steps = inlineSteps(checkout, job.steps, written.file, new Set()).map((s) => ({
         ...s,
         with: Object.fromEntries(Object.entries(s.with).map(([k, v]) => [k, substituteInputs(v, inputs)])),

@@ -12,6 +12,8 @@ export interface Trigger {
   readonly tags?: readonly string[];
   /** `workflow_run.workflows`: the names of the workflows whose runs start this one. */
   readonly workflows?: readonly string[];
+  /** `workflow_call.inputs`: each declared input's default ('' when it has none: GitHub's empty value). */
+  readonly inputs?: Readonly<Record<string, string>>;
 }
 
 export interface Step {

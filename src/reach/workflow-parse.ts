@@ -56,7 +56,10 @@ function triggersOf(node: LNode | undefined): Trigger[] {
     const branches = texts(entry(e.value, 'branches'));
     const tags = texts(entry(e.value, 'tags'));
     const workflows = texts(entry(e.value, 'workflows'));
+    const declared = entry(e.value, 'inputs');
+    const inputs = declared?.kind === 'map' ? Object.fromEntries(declared.entries.map((i) => [i.key, text(entry(i.value, 'default')) ?? ''])) : undefined;
     return {
+      ...(inputs ? { inputs } : {}),
       event: e.key,
       line: e.keyLine,
       ...(branches ? { branches } : {}),

@@ -68,3 +68,13 @@ describe('id-token through reusable workflows: the callee holds no more than the
     expect(tokenJobs(c).jobs.map((j) => j.environment)).toEqual(environments);
   });
 });
+
+test.each([
+  ['the default of a declared input the caller leaves out', '      env:\n        type: string\n        default: staging\n', ['staging']],
+  ['a declared input without default, left out: empty, so no environment', '      env:\n        type: string\n', [undefined]],
+])('called workflow environment: %s', async (_, declared, environments) => {
+  const callee = `on:\n  workflow_call:\n    inputs:\n${declared}jobs:\n  inner:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    environment: \${{ inputs.env }}\n    steps:\n      - run: echo\n`;
+  const caller = 'on: push\npermissions:\n  id-token: write\njobs:\n  call:\n    uses: ./.github/workflows/callee.yml\n';
+  const c = await checkout({ 'caller.yml': caller, 'callee.yml': callee });
+  expect(tokenJobs(c).jobs.map((j) => j.environment)).toEqual(environments);
+});
