@@ -26,7 +26,7 @@ export const outsiderReachable: ReachRule = {
           subject: p.run.claims.sub!,
           file: p.job.jobWorkflow.file,
           line: p.job.job.line,
-          path: pathText(p, r.role.role),
+          route: pathText(p, r.role.role),
         })),
     ),
 };

@@ -17,8 +17,8 @@ export interface ReachFinding {
   /** The file and line the finding sits on (a workflow's job or step, or a role's source). */
   readonly file?: string;
   readonly line?: number;
-  /** `who → trigger → workflow:job → subject → gates → role`, where the finding is a path. */
-  readonly path?: string;
+  /** `who → trigger → workflow:job → subject → gates → role`, where the finding is a path (not `path`: in audit that is a JSON path). */
+  readonly route?: string;
 }
 
 export interface ReachContext {

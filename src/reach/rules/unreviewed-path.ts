@@ -31,7 +31,7 @@ export const unreviewedPath: ReachRule = {
           subject: p.run.claims.sub!,
           file: p.job.jobWorkflow.file,
           line: p.job.job.line,
-          path: text,
+          route: text,
         });
       }
       for (const b of r.beyond) {
