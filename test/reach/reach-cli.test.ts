@@ -151,3 +151,15 @@ test('a malformed workflow is a warning naming the file and line; text from outs
   expect(r.stdout).not.toMatch(/^::/m);
   expect(r.stdout).not.toContain('\u001b');
 });
+
+test('--help lists the flags and every rule; keyless help reach is the same; the main help names reach', async () => {
+  const help = await reach(['--help']);
+  expect(help.code).toBe(0);
+  for (const id of ['outsider-reachable', 'subject-mismatch', 'unreviewed-path', 'environment-unprotected', 'token-exposed-to-unpinned-action', 'unreachable-role']) expect(help.stdout).toContain(id);
+  let viaHelp = '';
+  await run(['help', 'reach'], { stdout: (t) => (viaHelp += t), stderr: () => {}, readFile: () => '', version: 'x' });
+  expect(viaHelp).toBe(help.stdout);
+  let main = '';
+  run(['--help'], { stdout: (t) => (main += t), stderr: () => {}, readFile: () => '', version: 'x' });
+  expect(main).toContain('keyless reach --workflows DIR...');
+});

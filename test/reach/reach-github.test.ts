@@ -143,3 +143,31 @@ describe('rate limits and pagination', () => {
     expect(r.doc!.roles[0]!.paths[0]!.gates.reviewed).toBe(true);
   });
 });
+
+describe('no request where none is promised', () => {
+  async function count(args: string[]) {
+    api = await startLocalGitHubApi(corpusRoutes());
+    let stdout = '';
+    const code = await run(['reach', '--workflows', corpus.folders.get('awslabs/mountpoint-s3')!, '--repository', 'awslabs/mountpoint-s3', ...args, join(roles, 'pr-env.json')], {
+      stdout: (t) => (stdout += t),
+      stderr: () => {},
+      readFile: () => '',
+      version: '0.0.0-test',
+      host: nodeHost({ cwd: corpus.root, awsRegion: 'us-east-1' }),
+      env: { GITHUB_TOKEN: 'ghs_test', GITHUB_API_URL: api.url },
+    });
+    return { code, stdout, requests: api.requests.length };
+  }
+
+  test('without --github: no request, and every setting is unknown with the endpoint that settles it', async () => {
+    const r = await count(['--json']);
+    expect(r.requests).toBe(0);
+    expect(r.stdout).toContain('GET /repos/{owner}/{repo}/environments/{environment_name} (needs actions: read): not read (run with --github)');
+  });
+
+  test('bad input with --github: exit 2 and no request', async () => {
+    const r = await count(['--github', '--format', 'dot']);
+    expect(r.code).toBe(2);
+    expect(r.requests).toBe(0);
+  });
+});
