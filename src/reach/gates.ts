@@ -50,7 +50,8 @@ export function gatesOf(job: TokenJob, run: CandidateRun, settings: RepositorySe
   } else if (run.environmentUnresolved) {
     unknown.push(`environment ${JSON.stringify(run.environment)} is an expression the model cannot resolve`);
   }
-  if (run.ref.startsWith('refs/heads/') && !run.ref.includes('*') && run.event !== 'pull_request_target') {
+  // Rules on a branch gate who can push to it, not who can dispatch or comment on it.
+  if (run.event === 'push' && run.ref.startsWith('refs/heads/') && !run.ref.includes('*')) {
     const branch = run.ref.slice('refs/heads/'.length);
     const rules = settings.branchRules(branch);
     if (!rules.known) unknown.push(`rules on ${branch}: ${settleBy(rules)}`);

@@ -78,3 +78,17 @@ test.each([
   const c = await checkout({ 'caller.yml': caller, 'callee.yml': callee });
   expect(tokenJobs(c).jobs.map((j) => j.environment)).toEqual(environments);
 });
+
+test('rules on main gate a push to main, not a workflow_dispatch on main', async () => {
+  const { gatesOf } = await import('../../src/reach/gates.js');
+  const settings: RepositorySettings = { ...unknownSettings(REPO, 'main'), branchRules: () => ({ known: true, value: { rules: ['pull_request'] } }) };
+  const c = await checkout({ 'w.yml': job('{push: {branches: [main]}, workflow_dispatch: {}}') });
+  const [tokenJob] = tokenJobs(c).jobs;
+  const gated = candidateRuns(tokenJob!, settings).map((r) => `${r.event} ${r.ref} ${gatesOf(tokenJob!, r, settings).ruled} ${starterOf(r, c.workflows, settings).kind}`);
+  expect(gated).toEqual([
+    'push refs/heads/main true rule-passer',
+    'workflow_dispatch refs/heads/main false writer',
+    'workflow_dispatch refs/heads/* false writer',
+    'workflow_dispatch refs/tags/* false writer',
+  ]);
+});
