@@ -163,3 +163,19 @@ test('--help lists the flags and every rule; keyless help reach is the same; the
   run(['--help'], { stdout: (t) => (main += t), stderr: () => {}, readFile: () => '', version: 'x' });
   expect(main).toContain('keyless reach --workflows DIR...');
 });
+
+test.each([
+  ['https://github.com/octo-org/from-git.git', {}, 'octo-org/from-git'],
+  ['git@github.com:octo-org/from-ssh.git', {}, 'octo-org/from-ssh'],
+  [undefined, { GITHUB_REPOSITORY: 'octo-org/from-env' }, 'octo-org/from-env'],
+])('the repository defaults to the checkout\'s origin (%s), then GITHUB_REPOSITORY', async (url, env, repository) => {
+  const dir = join(corpus.root, `git-${repository.split('/')[1]}`);
+  mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+  mkdirSync(join(dir, '.git'), { recursive: true });
+  if (url) writeFileSync(join(dir, '.git', 'config'), `[core]\n\tbare = false\n[remote "origin"]\n\turl = ${url}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`);
+  writeFileSync(join(dir, '.github', 'workflows', 'd.yml'), 'on: push\npermissions:\n  id-token: write\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n');
+  writeFileSync(join(dir, 'role.json'), JSON.stringify(policy(`repo:${repository}:ref:refs/heads/main`, 'StringEquals')));
+  const r = await reach(['--workflows', join(dir, '.github', 'workflows'), '--json', join(dir, 'role.json')], env);
+  const doc = JSON.parse(r.stdout) as { roles: { paths: { subject: string }[] }[] };
+  expect(doc.roles[0]!.paths.map((p) => p.subject)).toContain(`repo:${repository}:ref:refs/heads/main`);
+});
