@@ -12,13 +12,15 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 /** ncc runs from here: its tsconfig.json (read by ncc only) leaves out toolkit code we never call. */
 const bundleDir = join(root, 'scripts', 'bundle');
 
-// entry in lib/ → folder in dist/
+// entry in lib/ → folder in dist/ (→ the folder ncc runs from, whose tsconfig.json swaps modules;
+// default scripts/bundle). The CLI keeps the real @actions/github for `reach --github`.
 const ENTRIES = {
   action: ['action/main.js', 'dist'],
   post: ['action/post.js', 'dist/post'],
-  cli: ['cli/index.js', 'dist/cli'],
+  cli: ['cli/index.js', 'dist/cli', join(bundleDir, 'cli')],
   'credential-process': ['credential-process/index.js', 'dist/credential-process'],
-  audit: ['action/audit-main.js', 'dist/audit'],
+  // The audit action runs reach, whose reach-github input needs Octokit too.
+  audit: ['action/audit-main.js', 'dist/audit', join(bundleDir, 'cli')],
 };
 
 const args = process.argv.slice(2);
@@ -47,7 +49,7 @@ for (const name of selected) {
     console.error(`unknown entry "${name}"; known: ${Object.keys(ENTRIES).join(', ')}`);
     process.exit(2);
   }
-  const [source, outDir] = entry;
+  const [source, outDir, nccDir = bundleDir] = entry;
   const input = join(root, 'lib', source);
   if (!existsSync(input)) {
     console.log(`skip ${name}: lib/${source} does not exist`);
@@ -62,7 +64,7 @@ for (const name of selected) {
   }
   mkdirSync(out, { recursive: true });
   const statsFile = join(scratch, `${name}.stats.json`);
-  execFileSync(bin('ncc'), ['build', input, '-o', out, '-m', '-q', '--target', 'es2022', '--stats-out', statsFile], { stdio: 'inherit', cwd: bundleDir });
+  execFileSync(bin('ncc'), ['build', input, '-o', out, '-m', '-q', '--target', 'es2022', '--stats-out', statsFile], { stdio: 'inherit', cwd: nccDir });
   // ncc minifies the entry but not the chunks split off by dynamic import(); the largest of
   // those (the AWS SDK) is on the success path, where its parse time counts.
   for (const file of readdirSync(out)) {
@@ -78,7 +80,7 @@ for (const name of selected) {
     const shebang = /^#!.*\n/.exec(code)?.[0] ?? '';
     writeFileSync(outFile, shebang + REQUIRE_SHIM + code.slice(shebang.length));
   }
-  const packages = bundledPackages(JSON.parse(readFileSync(statsFile, 'utf8')));
+  const packages = bundledPackages(JSON.parse(readFileSync(statsFile, 'utf8')), nccDir);
   writeFileSync(join(out, 'licenses.txt'), licensesText(packages));
   console.log(`built ${outDir}/index.js (${Buffer.byteLength(readFileSync(outFile))} bytes; ${packages.length} packages in licenses.txt)`);
 }
@@ -88,12 +90,12 @@ rmSync(scratch, { recursive: true, force: true });
  * Every package webpack put into the bundle and its chunks, from ncc's stats (ncc's own
  * --license output skips ESM-only packages such as jose and @actions/core).
  */
-function bundledPackages(stats) {
+function bundledPackages(stats, nccDir) {
   const dirs = new Set();
   const visit = (module) => {
     const id = module.name ?? module.identifier ?? '';
     const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(id.replace(/\\/g, '/').replace(/^\.\//, ''));
-    if (match) dirs.add(resolve(bundleDir, match[1]));
+    if (match) dirs.add(resolve(nccDir, match[1]));
     for (const inner of module.modules ?? []) visit(inner);
   };
   for (const module of stats.modules ?? []) visit(module);

@@ -13,6 +13,7 @@ import { CliError } from '../cli/inputs.js';
 import { countBySeverity } from '../trust/audit/audit.js';
 import { toSarif } from '../trust/audit/sarif.js';
 import type { AuditReport, AuditSeverity } from '../trust/audit/types.js';
+import { reachStep, readReachSettings } from './audit-reach.js';
 
 /** The version from package.json (two levels up from dist/audit/ and lib/…). */
 function packageVersion(): string {
@@ -81,6 +82,7 @@ function annotate(report: AuditReport, workspace: string): void {
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env, (name) => core.getInput(name));
+  const reachSettings = readReachSettings(process.env, (name) => core.getInput(name));
   const host = nodeHost({ cwd: settings.workspace, awsRegion: 'us-east-1' });
   const report = await runAudit(
     { paths: settings.paths, live: false, ...(settings.audience ? { audience: settings.audience } : {}), ...(settings.issuer ? { issuer: settings.issuer } : {}) },
@@ -98,9 +100,12 @@ async function main(): Promise<void> {
   core.setOutput('errors', String(counts.error));
   core.setOutput('warnings', String(counts.warning));
   core.info(`audited ${report.roles.length} roles trusting GitHub (${report.skipped} others skipped): ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes; SARIF written to ${sarifPath}`);
+  const reach = await reachStep(reachSettings, settings.paths, host, { annotations: settings.annotations, version: packageVersion() });
+  if (reach) core.info(`reach: ${reach.roles.length} roles, ${reach.jobs.length} token-requesting jobs, ${reach.findings.length} findings`);
   if (settings.failOn === 'never') return;
-  const worst = report.roles.flatMap((r) => r.findings).filter((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]);
-  if (worst.length > 0) core.setFailed(`${worst.length} trust-policy finding${worst.length === 1 ? '' : 's'} at level ${settings.failOn} or above (fail-on-findings: ${settings.failOn})`);
+  const worst = [...report.roles.flatMap((r) => r.findings), ...(reach?.findings ?? [])].filter((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]);
+  const what = reach?.findings.some((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]) ? 'trust-policy or reach finding' : 'trust-policy finding';
+  if (worst.length > 0) core.setFailed(`${worst.length} ${what}${worst.length === 1 ? '' : 's'} at level ${settings.failOn} or above (fail-on-findings: ${settings.failOn})`);
 }
 
 main().catch((error: unknown) => {

@@ -15,4 +15,6 @@ export interface CliIo {
   readonly host?: CommandHost;
   /** Asks a yes/no question on the terminal; absent when stdin or stderr is not a TTY. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** The environment (GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY for `reach`), parsed by the command that needs it. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }

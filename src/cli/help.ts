@@ -13,6 +13,7 @@ Usage:
   keyless trust-policy test FILE... [--json]
   keyless trust-policy prove (--policy FILE --only KEY=VALUE[,VALUE...] | --disjoint A B) [--json]
   keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|terraform|aws-cli | --apply)
+  keyless reach --workflows DIR... [--repository OWNER/REPO]... ROLES... [--github] [--json | --format sarif|mermaid]
   keyless --version
   keyless --help
   keyless help COMMAND    (e.g. keyless help trust-policy lint)
@@ -25,6 +26,7 @@ Commands:
   trust-policy test       check that given runs are allowed or denied (expectation files)
   trust-policy prove      prove exactly which runs a role admits, or find one it should not
   setup aws               the OIDC provider, a least-privilege role and the workflow, in one command
+  reach                   who on GitHub can obtain each role: workflows × trust policies × settings
 
 ${EXIT_CODES_HELP}
 Run "keyless trust-policy COMMAND --help" (or "keyless help trust-policy COMMAND") for a command's options.

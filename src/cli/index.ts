@@ -51,6 +51,7 @@ try {
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     version: packageVersion(),
+    env: process.env,
     host: nodeHost({ cwd: process.cwd(), awsRegion: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1' }),
     ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm } : {}),
   });

@@ -28,10 +28,11 @@ export function run(argv: readonly string[], io: CliIo): number | Promise<number
     if (command === 'trust-policy') return trustPolicyCommand(rest, io);
     // Loaded only for `setup`, so the trust-policy commands start as fast as before.
     if (command === 'setup') return import('./setup.js').then((setup) => setup.setupCommand(rest, io));
+    if (command === 'reach') return import('./reach.js').then((reach) => reach.reachCommand(rest, io));
     throw new CliError(
       command.startsWith('-')
         ? `unknown flag ${command}; run "keyless --help"`
-        : `unknown command ${JSON.stringify(command)}; expected "trust-policy" or "setup" ("keyless --help")`,
+        : `unknown command ${JSON.stringify(command)}; expected "trust-policy", "setup" or "reach" ("keyless --help")`,
     );
   } catch (error) {
     if (error instanceof CliError) {

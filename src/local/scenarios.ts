@@ -105,13 +105,17 @@ export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);
 }
 
-export type DemoArgs = { kind: 'help' } | { kind: 'run'; scenario: Scenario } | { kind: 'unknown'; given: string };
+export type DemoArgs = { kind: 'help' } | { kind: 'run'; scenario: Scenario } | { kind: 'reach' } | { kind: 'unknown'; given: string };
+
+/** `npm start -- reach`: not a run of the action but `keyless reach` on a small repository (reach-demo.ts). */
+export const REACH_DEMO_SUMMARY = 'keyless reach on a small repository with one dangerous path: a fork pull request can obtain a role';
 
 /** `[]` → the default scenario; `--help`/`-h`/`help` → help; anything else must name a scenario. */
 export function parseDemoArgs(argv: readonly string[]): DemoArgs {
   const [first, ...rest] = argv;
   if (first === undefined) return { kind: 'run', scenario: findScenario(DEFAULT_SCENARIO)! };
   if (first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
+  if (first === 'reach' && rest.length === 0) return { kind: 'reach' };
   const scenario = findScenario(first);
   if (!scenario || rest.length > 0) return { kind: 'unknown', given: argv.join(' ') };
   return { kind: 'run', scenario };
@@ -131,6 +135,8 @@ export function demoHelp(): string {
     'no GitHub. Scenarios:',
     '',
     scenarioList(),
+    '',
+    `And: npm start -- reach   ${REACH_DEMO_SUMMARY}`,
     '',
   ].join('\n');
 }

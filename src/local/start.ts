@@ -107,6 +107,7 @@ async function main(): Promise<number> {
     process.stdout.write(demoHelp());
     return 0;
   }
+  if (args.kind === 'reach') return (await import('./reach-demo.js')).runReachDemo();
   if (args.kind === 'unknown') {
     process.stderr.write(`unknown scenario ${JSON.stringify(args.given)}; the scenarios are:\n${scenarioList()}\n`);
     return 2;

@@ -29,12 +29,23 @@ function licensedPackages(name: string): Map<string, string> {
   return packages;
 }
 
+/** Versions of a package installed at the top level or nested one level down (e.g. @actions/github's own @actions/http-client). */
+function installedVersions(pkg: string): string[] {
+  const top = join(ROOT, 'node_modules');
+  const owners = readdirSync(top).flatMap((d) => (d.startsWith('@') ? readdirSync(join(top, d)).map((n) => join(top, d, n)) : [join(top, d)]));
+  return [join(top, pkg), ...owners.map((o) => join(o, 'node_modules', pkg))]
+    .map((dir) => join(dir, 'package.json'))
+    .filter((manifest) => existsSync(manifest))
+    .map((manifest) => (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version);
+}
+
 describe.each([
   { name: '.', must: ['@actions/core', '@actions/github', 'jose', '@aws-sdk/client-sts'], mustNot: [] },
   { name: 'post', must: ['@actions/core', '@actions/github'], mustNot: ['jose', '@aws-sdk/client-sts'] },
   // The credential process speaks no runner protocol: no toolkit in it.
   { name: 'credential-process', must: ['jose', '@aws-sdk/client-sts'], mustNot: ['@actions/core', '@actions/github'] },
-  { name: 'cli', must: ['jose'], mustNot: ['@actions/core', '@actions/github'] },
+  // `keyless reach --github` uses Octokit: the CLI carries the real @actions/github, in a chunk.
+  { name: 'cli', must: ['jose', '@actions/github', '@octokit/core', 'undici'], mustNot: ['@actions/core'] },
 ])('dist/$name', ({ name, must, mustNot }) => {
   it('licenses.txt names what is bundled, each with its license, at the installed version', () => {
     const packages = licensedPackages(name);
@@ -42,13 +53,13 @@ describe.each([
     for (const pkg of mustNot) expect([...packages.keys()]).not.toContain(pkg);
     for (const [pkg, version] of packages) {
       if (pkg === 'keyless') continue;
-      const manifest = join(ROOT, 'node_modules', pkg, 'package.json');
-      if (existsSync(manifest)) expect(version, pkg).toBe((JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version);
+      const versions = installedVersions(pkg);
+      if (versions.length > 0) expect(versions, pkg).toContain(version);
     }
   });
 
-  it('leaves out the toolkit code Keyless never calls', () => {
-    const code = bundleText(name);
+  it('leaves out the toolkit code Keyless never calls (the CLI: at start, before reach loads Octokit)', () => {
+    const code = name === 'cli' ? readFileSync(join(folder(name), 'index.js'), 'utf8') : bundleText(name);
     expect(code).not.toMatch(/undici/i);
     expect(code).not.toMatch(/octokit/i);
     // @actions/exec's ToolRunner (core's platform details) and Octokit's REST routes.
