@@ -4,7 +4,8 @@
  * locally so that a run the role would refuse fails with the exact mismatch, before STS.
  * The engine is loaded only when the input is given.
  */
-import { readFile } from 'node:fs/promises';
+import { BoundedParseError, parseJsonBounded } from '../shared/bounded-parse.js';
+import { BoundedReadError, READ_LIMITS, readFileBounded } from '../shared/bounded-read.js';
 import { inputProblem, KeylessError } from '../shared/errors.js';
 import type { Claims } from './token.js';
 import type { RoleArn } from '../inputs/settings.js';
@@ -22,14 +23,15 @@ const invalid = (file: string, expected: string) =>
 export async function loadTrustPolicy(file: string, expected: { audience: string; issuer: string }, log: Logger): Promise<LoadedTrustPolicy> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFileBounded(file, { maxBytes: READ_LIMITS.policyFile });
   } catch (error) {
-    throw invalid(file, `a readable JSON trust policy file (${(error as Error).message})`);
+    throw invalid(file, `a readable JSON trust policy file (${error instanceof BoundedReadError ? `it ${error.problem}` : (error as Error).message})`);
   }
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = parseJsonBounded(text, { name: file });
   } catch (error) {
+    if (error instanceof BoundedParseError) throw invalid(file, `a JSON trust policy document (it ${error.problem})`);
     throw invalid(file, `a JSON trust policy document (${(error as Error).message})`);
   }
   const { parseTrustPolicy, lintTrustPolicy, TrustPolicyError, SIZE_RULE_IDS } = await import('../trust/index.js');

@@ -28,10 +28,11 @@ export function rolesInDocument(root: LNode, file: string | undefined, name: str
 /**
  * Roles in a file's text. `file` is how the file is shown (undefined for standard input); `name`
  * labels a bare policy. Returns undefined when no document in it is of a known kind. Throws
- * SourceSyntaxError for text that is not valid JSON/YAML.
+ * SourceSyntaxError for text that is not valid JSON/YAML, BoundedParseError (naming `name`) for
+ * nesting or YAML aliases beyond the shared parse limits.
  */
 export async function readRoles(text: string, file: string | undefined, name: string, syntax: Syntax): Promise<FoundRole[] | undefined> {
-  const documents = syntax === 'json' ? [parseJsonLocated(text)] : await parseYamlLocated(text);
+  const documents = syntax === 'json' ? [parseJsonLocated(text, name)] : await parseYamlLocated(text, name);
   let found: FoundRole[] | undefined;
   for (const root of documents) {
     const roles = rolesInDocument(root, file, name);
