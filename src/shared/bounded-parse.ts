@@ -18,8 +18,14 @@ import type { Alias, Document, LineCounter, Node as YamlNode } from 'yaml';
 export const PARSE_LIMITS = {
   /** Nesting: a trust policy nests 5 deep, a Terraform plan or CloudFormation template under 40. */
   maxDepth: 256,
-  /** Alias references followed: real templates and workflows use a handful. */
-  maxAliases: 10_000,
+  /**
+   * Alias references followed (those inside what an alias expands to included): real templates
+   * and workflows use a handful. Also bounds the yaml package's own alias resolution in
+   * parseYamlBounded, which scans every anchor for each alias.
+   */
+  maxAliases: 1_000,
+  /** Anchors written in one document: with maxAliases, keeps that scan to about ten million steps. */
+  maxAnchors: 10_000,
   /** Nodes reached through aliases, in total: a billion-laughs file reaches this within milliseconds. */
   maxAliasNodes: 100_000,
 } as const;
@@ -43,6 +49,7 @@ export interface ParseLimits {
   readonly name: string;
   readonly maxDepth?: number;
   readonly maxAliases?: number;
+  readonly maxAnchors?: number;
   readonly maxAliasNodes?: number;
 }
 
@@ -96,12 +103,14 @@ export function checkYamlDocument(Y: YamlModule, doc: Document, limits: ParseLim
   const maxDepth = limits.maxDepth ?? PARSE_LIMITS.maxDepth;
   const maxAliases = limits.maxAliases ?? PARSE_LIMITS.maxAliases;
   const maxAliasNodes = limits.maxAliasNodes ?? PARSE_LIMITS.maxAliasNodes;
+  const maxAnchors = limits.maxAnchors ?? PARSE_LIMITS.maxAnchors;
   const where = (node: YamlNode): string => (node.range && lines ? `at line ${lines.linePos(node.range[0]).line}` : `in alias *${(node as Alias).source ?? ''}`);
   const anchors = new Map<string, YamlNode>();
   const targets = new Map<Alias, YamlNode>();
   const open = new Set<YamlNode>();
   let aliasesFollowed = 0;
   let aliasNodes = 0;
+  let anchorCount = 0;
 
   // Document order: an anchor counts from where it is written; a walk through an alias adds none.
   const walk = (node: unknown, depth: number, viaAlias: boolean): void => {
@@ -129,7 +138,10 @@ export function checkYamlDocument(Y: YamlModule, doc: Document, limits: ParseLim
       walk(node.value, depth, viaAlias);
       return;
     }
-    if (!viaAlias && node.anchor) anchors.set(node.anchor, node);
+    if (!viaAlias && node.anchor) {
+      if (++anchorCount > maxAnchors) throw new BoundedParseError(limits.name, 'alias-budget', `has more than ${maxAnchors} anchors (${where(node)}); expected at most ${maxAnchors}`);
+      anchors.set(node.anchor, node);
+    }
     if (Y.isMap(node) || Y.isSeq(node)) {
       open.add(node);
       for (const item of node.items) walk(item, depth + 1, viaAlias);
@@ -140,14 +152,17 @@ export function checkYamlDocument(Y: YamlModule, doc: Document, limits: ParseLim
   return targets;
 }
 
+/** The yaml package's options a caller may set (merge keys, custom tags, …). */
+export type YamlOptions = import('yaml').ParseOptions & import('yaml').DocumentOptions & import('yaml').SchemaOptions;
+
 /**
  * Parses every document of a YAML stream into plain values, within the limits. Syntax errors are
  * thrown as the yaml package's YAMLParseError (with line and column); limits as BoundedParseError.
  */
-export async function parseYamlBounded(text: string, limits: ParseLimits): Promise<unknown[]> {
+export async function parseYamlBounded(text: string, limits: ParseLimits, options: YamlOptions = {}): Promise<unknown[]> {
   const Y = await import('yaml');
   const lines = new Y.LineCounter();
-  const docs = Y.parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
+  const docs = Y.parseAllDocuments(text, { ...options, lineCounter: lines, prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     if (doc.errors[0]) throw doc.errors[0];
