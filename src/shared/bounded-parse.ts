@@ -30,7 +30,7 @@ export const PARSE_LIMITS = {
   maxAliasNodes: 100_000,
 } as const;
 
-export type ParseFailure = 'too-deep' | 'alias-budget' | 'alias-cycle';
+export type ParseFailure = 'too-deep' | 'alias-budget' | 'alias-cycle' | 'too-large';
 
 export class BoundedParseError extends Error {
   override readonly name = 'BoundedParseError';

@@ -83,7 +83,7 @@ export function formatBytes(bytes: number): string {
 }
 
 const tooLarge = (file: string, limit: ReadLimit, size?: number) =>
-  new BoundedReadError(file, 'too-large', `${size !== undefined ? `is ${size} bytes, ` : ''}larger than the ${formatBytes(limit.maxBytes)} read at most; expected a file of at most ${formatBytes(limit.maxBytes)}`);
+  new BoundedReadError(file, 'too-large', `is ${size !== undefined ? `${size} bytes, ` : ''}larger than the ${formatBytes(limit.maxBytes)} Keyless reads; expected at most ${formatBytes(limit.maxBytes)}`);
 
 function checkRegular(file: string, stats: Stats, limit: ReadLimit): void {
   if (!stats.isFile()) throw new BoundedReadError(file, 'not-a-file', `is ${kindOf(stats)}; expected a regular file`);

@@ -71,7 +71,7 @@ describe('an endless body', () => {
     endless = await startEndless('text/xml', '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Filler>');
     try {
       const run = await runAction({ inputs: { ...fakes.inputs, 'retry-max-attempts': '3' }, env: { ...fakes.env, AWS_ENDPOINT_URL_STS: endless.url } });
-      expect(run.errors.join('\n')).toMatch(/got a response that is not valid STS XML: "the answer to AssumeRoleWithWebIdentity": larger than the 1 MiB read at most/);
+      expect(run.errors.join('\n')).toMatch(/got a response that is not valid STS XML: "the answer to AssumeRoleWithWebIdentity": is larger than the 1 MiB Keyless reads/);
       expect(run.exitCode).toBe(1);
       expect(endless.requests).toBe(1);
       expect(endless.sent, `${endless.sent} bytes sent`).toBeLessThan(MOST_SENT);

@@ -22,6 +22,9 @@ beforeAll(async () => {
   sparse('plan.json', READ_LIMITS.iacFile + 1);
   sparse('policy.json', READ_LIMITS.policyFile + 1);
   sparse('token', READ_LIMITS.tokenFile + 1);
+  // A trust policy of 1.2 MB in a file the audit reads: IAM stores at most 8,192 characters.
+  const statement = (i: number) => ({ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'token.actions.githubusercontent.com:sub': `repo:octo-org/app-${i}:ref:refs/heads/main` } } });
+  writeFileSync(join(work.dir, 'huge-policy.json'), JSON.stringify({ Version: '2012-10-17', Statement: Array.from({ length: 5000 }, (_, i) => statement(i)) }));
   fakes = await startFakes();
 });
 afterAll(async () => {
@@ -46,7 +49,7 @@ describe('readStreamBounded', () => {
     };
     const error = await readStreamBounded(endless, { maxBytes: 10 * 1024, name: 'the answer' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BoundedReadError);
-    expect((error as Error).message).toBe('"the answer": larger than the 10 KiB read at most; expected a file of at most 10 KiB');
+    expect((error as Error).message).toBe('"the answer": is larger than the 10 KiB Keyless reads; expected at most 10 KiB');
     expect(pulled).toBe(11 * 1024);
     expect(destroyed).toBe(true);
   });
@@ -54,8 +57,10 @@ describe('readStreamBounded', () => {
 
 describe('the CLI', () => {
   it.each([
-    [['trust-policy', 'audit', 'plan.json'], /PATH "plan\.json": cannot read the file \(is 67108865 bytes, larger than the 64 MiB read at most/],
-    [['trust-policy', 'lint', '--policy', 'policy.json'], /--policy "policy\.json": cannot read the file \(is 1048577 bytes, larger than the 1 MiB read at most/],
+    [['trust-policy', 'audit', 'plan.json'], /PATH "plan\.json": cannot read the file \(is 67108865 bytes, larger than the 64 MiB Keyless reads/],
+    [['trust-policy', 'lint', '--policy', 'policy.json'], /--policy "policy\.json": cannot read the file \(is 1048577 bytes, larger than the 1 MiB Keyless reads/],
+    [['trust-policy', 'audit', 'huge-policy.json'], /"huge-policy\.json" holds a trust policy of \d+ characters for role "huge-policy\.json", larger than the 1 MiB Keyless reads of one policy/],
+    [['trust-policy', 'prove', '--disjoint', 'huge-policy.json', 'huge-policy.json'], /"huge-policy\.json" holds a trust policy of \d+ characters/],
   ])('%j: bad input naming the file, exit 2', async (args, message) => {
     const run = await keyless(args, { cwd: work.dir });
     expect(run.stderr).toMatch(message);
@@ -67,7 +72,7 @@ describe('the action', () => {
   it('a token file over 64 KiB: an input error naming it, before any request', async () => {
     const before = fakes.connections();
     const run = await runAction({ inputs: { ...fakes.inputs, 'web-identity-token-file': 'token' }, env: { GITHUB_WORKSPACE: work.dir, AWS_ENDPOINT_URL_STS: fakes.sts.url } });
-    expect(run.errors.join('\n')).toMatch(/input "web-identity-token-file" \(given "token"\): expected a readable file holding the OIDC token.*it is 65537 bytes, larger than the 64 KiB read at most/);
+    expect(run.errors.join('\n')).toMatch(/input "web-identity-token-file" \(given "token"\): expected a readable file holding the OIDC token.*it is 65537 bytes, larger than the 64 KiB Keyless reads/);
     expect(run.exitCode).toBe(1);
     expect(fakes.connections()).toBe(before);
   });
@@ -75,7 +80,7 @@ describe('the action', () => {
   it('a trust-policy input over 1 MiB: an input error naming it, before any request', async () => {
     const before = fakes.connections();
     const run = await runAction({ inputs: { ...fakes.inputs, 'trust-policy': join(work.dir, 'policy.json') }, env: fakes.env });
-    expect(run.errors.join('\n')).toMatch(/input "trust-policy" .*it is 1048577 bytes, larger than the 1 MiB read at most/);
+    expect(run.errors.join('\n')).toMatch(/input "trust-policy" .*it is 1048577 bytes, larger than the 1 MiB Keyless reads/);
     expect(run.exitCode).toBe(1);
     expect(fakes.connections()).toBe(before);
   });
