@@ -53,6 +53,8 @@ export class BoundedReadError extends Error {
     readonly problem: string,
     /** The fs error code (ENOENT, EACCES, …) when the system refused. */
     readonly code?: string,
+    /** The system's own message then ("ENOENT: no such file or directory, open '…'"). */
+    readonly systemMessage?: string,
   ) {
     super(`${JSON.stringify(file)}: ${problem}`);
   }
@@ -93,7 +95,8 @@ function checkRegular(file: string, stats: Stats, limit: ReadLimit): void {
 function systemError(file: string, error: unknown): BoundedReadError {
   const code = (error as { code?: string }).code;
   const reasons: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory; expected a regular file', ENXIO: 'is a socket or device without a reader; expected a regular file' };
-  return new BoundedReadError(file, 'unreadable', (code && reasons[code]) ?? (error as Error).message, code);
+  const message = (error as Error).message;
+  return new BoundedReadError(file, 'unreadable', (code && reasons[code]) ?? message, code, message);
 }
 
 /** Reads a regular file (links followed) as UTF-8, at most `maxBytes`. Throws BoundedReadError. */

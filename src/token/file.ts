@@ -16,7 +16,7 @@ export async function readTokenFile(file: TokenFile): Promise<string> {
     const resolved = file.path !== file.given ? ` (resolved against GITHUB_WORKSPACE: ${file.path})` : '';
     throw new KeylessError(
       'token-file-unreadable',
-      `Invalid input: ${inputProblem(file.input, file.given, `a readable file holding the OIDC token${resolved}; ${error instanceof BoundedReadError ? `it ${error.problem}` : (error as Error).message}`)}`,
+      `Invalid input: ${inputProblem(file.input, file.given, `a readable file holding the OIDC token${resolved}; ${error instanceof BoundedReadError ? (error.systemMessage ?? `it ${error.problem}`) : (error as Error).message}`)}`,
     );
   }
 }

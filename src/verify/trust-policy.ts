@@ -25,7 +25,7 @@ export async function loadTrustPolicy(file: string, expected: { audience: string
   try {
     text = await readFileBounded(file, { maxBytes: READ_LIMITS.policyFile });
   } catch (error) {
-    throw invalid(file, `a readable JSON trust policy file (${error instanceof BoundedReadError ? `it ${error.problem}` : (error as Error).message})`);
+    throw invalid(file, `a readable JSON trust policy file (${error instanceof BoundedReadError ? (error.systemMessage ?? `it ${error.problem}`) : (error as Error).message})`);
   }
   let document: unknown;
   try {
