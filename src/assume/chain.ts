@@ -15,7 +15,7 @@ import type { RetryPolicy } from '../shared/retry.js';
 import { agentsFor, checkCredentialLifetime, retryPolicy, type PipelineHooks } from './web-identity.js';
 import { preloadSts, readCredentials, sendWithRetry, StsFailure, type AssumedRole } from './sts.js';
 import { stsFailureMessage } from './failure-message.js';
-import { limitResponseBodies } from './bounded-body.js';
+import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { hintFor } from './sts-errors.js';
 import { sessionTagRequest, withoutDroppableTags, type TagRequest } from './session-tags.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
-import { limitResponseBodies } from './bounded-body.js';
+import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { preloadSts } from './sts.js';
 
 export interface ExistingIdentity {

@@ -73,7 +73,7 @@ export function classifyStsError(f: StsErrorFacts): StsErrorKind {
     return 'idp-unavailable';
   }
   if (f.httpStatus !== undefined && f.httpStatus >= 500) return 'server-error';
-  // An answer over the body limit (bounded-body.ts): asking again gets the same.
+  // An answer over the body limit (shared/sdk-body-limit.ts): asking again gets the same.
   if (f.name === 'BoundedReadError') return 'bad-response';
   // The SDK could not parse what came back (garbage, truncated or non-XML body).
   if (f.httpStatus !== undefined && f.httpStatus < 300) return 'bad-response';

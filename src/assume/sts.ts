@@ -4,7 +4,7 @@ import { KeylessError } from '../shared/errors.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
 import { attemptTimeoutMs, parseRetryAfter, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
-import { limitResponseBodies } from './bounded-body.js';
+import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { classifyStsError, facts, isRetryableStsError, type StsErrorFacts } from './sts-errors.js';
 
 export interface AssumedRole {

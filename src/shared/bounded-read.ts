@@ -39,6 +39,8 @@ export const READ_LIMITS = {
   iacFile: 64 * MIB,
   /** One STS answer: credentials are about 2 kB, an error well under 1 kB. */
   stsBody: 1 * MIB,
+  /** One page of IAM ListRoles (100 roles, each trust policy at most 8,192 characters, URL-encoded): under 3 MB. */
+  iamPage: 16 * MIB,
 } as const;
 
 export type ReadFailure = 'too-large' | 'not-a-file' | 'unreadable';

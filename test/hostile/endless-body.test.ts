@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { READ_LIMITS } from '../../src/shared/bounded-read.js';
 import { startFakes, type Fakes } from '../helpers/fakes.js';
 import { runAction } from '../helpers/runner.js';
+import { keyless } from './helpers.js';
 
 /** What the server stops at when nobody stops it first: without the limits, a reader takes it all. */
 const CAP = 64 * 1024 * 1024;
@@ -75,6 +76,20 @@ describe('an endless body', () => {
       expect(run.exitCode).toBe(1);
       expect(endless.requests).toBe(1);
       expect(endless.sent, `${endless.sent} bytes sent`).toBeLessThan(MOST_SENT);
+    } finally {
+      await endless.close();
+    }
+  });
+
+  it('from IAM, for trust-policy audit --live: at most one 16 MiB page read, bad input naming the answer', async () => {
+    endless = await startEndless('text/xml', '<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><Roles>');
+    try {
+      const run = await keyless(['trust-policy', 'audit', '--live'], {
+        env: { AWS_ENDPOINT_URL_IAM: endless.url, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+      });
+      expect(run.stderr).toMatch(/"the answer to ListRoles": is larger than the 16 MiB Keyless reads/);
+      expect(run.code).toBe(2);
+      expect(endless.sent, `${endless.sent} bytes sent`).toBeLessThan(READ_LIMITS.iamPage + 12 * 1024 * 1024);
     } finally {
       await endless.close();
     }

@@ -25,12 +25,12 @@ export interface CliRun {
  * `keyless ARGS…` as a process. A child still running after `killAfterMs` is killed so that a hang
  * leaves nothing behind; the test then fails on its exit code, not on a time it measured.
  */
-export function keyless(args: readonly string[], options: { cwd?: string; killAfterMs?: number } = {}): Promise<CliRun> {
+export function keyless(args: readonly string[], options: { cwd?: string; killAfterMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
   if (!existsSync(CLI)) throw new Error(`${CLI} does not exist: build it first (npm run build)`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' },
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
