@@ -2,9 +2,8 @@
  * The action's use of the trust-policy engine (input `trust-policy`): the file is read and parsed
  * with the other inputs, before any request; after the token is verified, the policy is evaluated
  * locally so that a run the role would refuse fails with the exact mismatch, before STS.
- * The engine is loaded only when the input is given.
+ * The engine, and the bounded JSON parser, are loaded only when the input is given.
  */
-import { BoundedParseError, parseJsonBounded } from '../shared/bounded-parse.js';
 import { BoundedReadError, READ_LIMITS, readFileBounded } from '../shared/bounded-read.js';
 import { inputProblem, KeylessError } from '../shared/errors.js';
 import type { Claims } from './token.js';
@@ -27,6 +26,7 @@ export async function loadTrustPolicy(file: string, expected: { audience: string
   } catch (error) {
     throw invalid(file, `a readable JSON trust policy file (${error instanceof BoundedReadError ? (error.systemMessage ?? `it ${error.problem}`) : (error as Error).message})`);
   }
+  const { BoundedParseError, parseJsonBounded } = await import('../shared/bounded-parse.js');
   let document: unknown;
   try {
     document = parseJsonBounded(text, { name: file });
