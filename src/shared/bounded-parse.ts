@@ -104,7 +104,7 @@ export function checkYamlDocument(Y: YamlModule, doc: Document, limits: ParseLim
   const maxAliases = limits.maxAliases ?? PARSE_LIMITS.maxAliases;
   const maxAliasNodes = limits.maxAliasNodes ?? PARSE_LIMITS.maxAliasNodes;
   const maxAnchors = limits.maxAnchors ?? PARSE_LIMITS.maxAnchors;
-  const where = (node: YamlNode): string => (node.range && lines ? `at line ${lines.linePos(node.range[0]).line}` : `in alias *${(node as Alias).source ?? ''}`);
+  const where = (node: YamlNode): string => (node.range && lines ? `at line ${lines.linePos(node.range[0]).line}` : 'in the document');
   const anchors = new Map<string, YamlNode>();
   const targets = new Map<Alias, YamlNode>();
   const open = new Set<YamlNode>();
