@@ -10,6 +10,8 @@ import * as core from '@actions/core';
 import { artifactUri, runAudit } from '../cli/audit.js';
 import { nodeHost } from '../cli/host.js';
 import { CliError } from '../cli/inputs.js';
+import { BoundedParseError } from '../shared/bounded-parse.js';
+import { BoundedReadError } from '../shared/bounded-read.js';
 import { countBySeverity } from '../trust/audit/audit.js';
 import { toSarif } from '../trust/audit/sarif.js';
 import type { AuditReport, AuditSeverity } from '../trust/audit/types.js';
@@ -109,5 +111,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  core.setFailed(error instanceof CliError ? error.message : `internal error: ${(error as Error).stack ?? String(error)}`);
+  // Bad input, a file over a read or parse limit included: one error annotation naming the file.
+  const badInput = error instanceof CliError || error instanceof BoundedReadError || error instanceof BoundedParseError;
+  core.setFailed(badInput ? error.message : `internal error: ${(error as Error).stack ?? String(error)}`);
 });

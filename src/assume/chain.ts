@@ -15,6 +15,7 @@ import type { RetryPolicy } from '../shared/retry.js';
 import { agentsFor, checkCredentialLifetime, retryPolicy, type PipelineHooks } from './web-identity.js';
 import { preloadSts, readCredentials, sendWithRetry, StsFailure, type AssumedRole } from './sts.js';
 import { stsFailureMessage } from './failure-message.js';
+import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { hintFor } from './sts-errors.js';
 import { sessionTagRequest, withoutDroppableTags, type TagRequest } from './session-tags.js';
 
@@ -48,6 +49,7 @@ export async function assumeChained(settings: Settings, context: RunContext, dea
     maxAttempts: 1,
     requestHandler: { connectionTimeout: settings.requestTimeoutMs, requestTimeout: settings.requestTimeoutMs, ...agentsFor(settings, context) },
   });
+  limitResponseBodies(client);
   try {
     const source = await sourceIdentity(client, sdk, settings, retry, hooks);
     const role = settings.role ?? roleInSourceAccount(settings, source.arn);

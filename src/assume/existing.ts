@@ -5,6 +5,7 @@
  */
 import type { Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
+import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { preloadSts } from './sts.js';
 
 export interface ExistingIdentity {
@@ -20,6 +21,7 @@ export async function existingIdentity(settings: Settings, agents: HttpAgents): 
     maxAttempts: 1,
     requestHandler: { connectionTimeout: settings.requestTimeoutMs, requestTimeout: settings.requestTimeoutMs, ...agents },
   });
+  limitResponseBodies(client);
   try {
     const output = await client.send(new sdk.GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(settings.requestTimeoutMs) });
     if (!output.Arn || !output.Account) return { problem: 'GetCallerIdentity answered without Arn and Account' };

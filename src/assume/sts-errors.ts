@@ -73,6 +73,8 @@ export function classifyStsError(f: StsErrorFacts): StsErrorKind {
     return 'idp-unavailable';
   }
   if (f.httpStatus !== undefined && f.httpStatus >= 500) return 'server-error';
+  // An answer over the body limit (shared/sdk-body-limit.ts): asking again gets the same.
+  if (f.name === 'BoundedReadError') return 'bad-response';
   // The SDK could not parse what came back (garbage, truncated or non-XML body).
   if (f.httpStatus !== undefined && f.httpStatus < 300) return 'bad-response';
   if (f.httpStatus === undefined && /deserializ|xml|parse|Unexpected end/i.test(f.message)) return 'bad-response';

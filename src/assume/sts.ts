@@ -4,6 +4,7 @@ import { KeylessError } from '../shared/errors.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
 import { attemptTimeoutMs, parseRetryAfter, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
+import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { classifyStsError, facts, isRetryableStsError, type StsErrorFacts } from './sts-errors.js';
 
 export interface AssumedRole {
@@ -86,6 +87,7 @@ export async function assumeRoleWithWebIdentity(request: AssumeRequest): Promise
     maxAttempts: 1,
     requestHandler: { connectionTimeout: settings.requestTimeoutMs, requestTimeout: settings.requestTimeoutMs, ...request.agents },
   });
+  limitResponseBodies(client);
   const command = new AssumeRoleWithWebIdentityCommand({
     RoleArn: role.arn,
     RoleSessionName: settings.roleSessionName,

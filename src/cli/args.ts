@@ -1,5 +1,7 @@
 /** Argument parsing for the commands (every one takes --help/-h), with the CLI's error wording. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { BoundedParseError } from '../shared/bounded-parse.js';
+import { BoundedReadError } from '../shared/bounded-read.js';
 import { CliError } from './inputs.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -44,6 +46,7 @@ function parseWithCliErrors<T extends Options>(args: string[], options: T, comma
 
 /** Why a file could not be read, in words. */
 export function readProblem(error: unknown): string {
+  if (error instanceof BoundedReadError) return error.problem;
   const code = (error as { code?: string }).code;
   if (code === 'ENOENT') return 'no such file or directory';
   if (code === 'EISDIR') return 'it is a directory, not a file';
@@ -56,7 +59,8 @@ export async function guarded(stderr: (text: string) => void, body: () => Promis
   try {
     return await body();
   } catch (error) {
-    if (error instanceof CliError) {
+    // A file over a read or parse limit is bad input too; the message names the file.
+    if (error instanceof CliError || error instanceof BoundedReadError || error instanceof BoundedParseError) {
       stderr(`keyless: error: ${error.message}\n`);
       return 2;
     }

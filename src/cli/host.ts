@@ -2,14 +2,16 @@
  * What the audit, test and prove commands need from the machine: files, directories, standard
  * input, and IAM for `--live`. The entry point supplies the real one; the commands see only this.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { READ_LIMITS, readFileBoundedSync, readStreamBounded } from '../shared/bounded-read.js';
 import type { RoleLister } from '../trust/audit/live.js';
 
 export interface CommandHost {
   /** The working directory: relative paths and SARIF artifact URIs are relative to it. */
   readonly cwd: string;
-  /** Reads a UTF-8 file; throws a Node.js fs error (with `code`). */
+  /** Reads a UTF-8 regular file of at most READ_LIMITS.iacFile; throws BoundedReadError naming it. */
   readText(path: string): string;
+  /** At most READ_LIMITS.iacFile; throws BoundedReadError. */
   readStdin(): Promise<string>;
   isDirectory(path: string): boolean;
   /** A directory's entries. */
@@ -27,12 +29,10 @@ export interface HostSettings {
 export function nodeHost(settings: HostSettings): CommandHost {
   return {
     cwd: settings.cwd,
-    readText: (path) => readFileSync(path, 'utf8'),
+    readText: (path) => readFileBoundedSync(path, { maxBytes: READ_LIMITS.iacFile }),
     readStdin: async () => {
       // A stream, not readFileSync(0): a pipe's fd may be non-blocking (EAGAIN).
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      return readStreamBounded(process.stdin, { maxBytes: READ_LIMITS.iacFile, name: '(standard input)' });
     },
     isDirectory: (path) => statSync(path).isDirectory(),
     entries: (dir) => readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, directory: e.isDirectory() })),

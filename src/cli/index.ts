@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** Entry point of the `keyless` CLI (bundled to dist/cli/index.js). */
 import { readFileSync } from 'node:fs';
+import { READ_LIMITS, readFileBoundedSync } from '../shared/bounded-read.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeHost } from './host.js';
@@ -49,7 +50,7 @@ try {
   const code = run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readFile: (path) => readFileSync(path, 'utf8'),
+    readFile: (path) => readFileBoundedSync(path, { maxBytes: READ_LIMITS.policyFile }),
     version: packageVersion(),
     env: process.env,
     host: nodeHost({ cwd: process.cwd(), awsRegion: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1' }),

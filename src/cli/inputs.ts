@@ -1,5 +1,6 @@
 /** Decoding the CLI's input files. Pure: callers pass file contents in. */
 import { decodeJwt } from 'jose';
+import { BoundedParseError, checkJsonNesting } from '../shared/bounded-parse.js';
 import { DEFAULT_TRUST_POLICY_QUOTA, MAX_STATED_TRUST_POLICY_QUOTA } from '../trust/index.js';
 
 /** Bad input or bad usage: exit code 2, message on stderr. */
@@ -127,6 +128,12 @@ export function jsonErrorAt(text: string): { offset: number; problem: string } |
 /** Parses JSON; on error, the message names the flag, the file, and the line and column. */
 export function parseJsonInput(text: string, flag: string, file: string): unknown {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    checkJsonNesting(source, { name: file });
+  } catch (error) {
+    if (error instanceof BoundedParseError) throw new CliError(`${flag} ${JSON.stringify(file)} ${error.problem}`);
+    throw error;
+  }
   try {
     return JSON.parse(source);
   } catch (error) {

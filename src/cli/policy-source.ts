@@ -4,6 +4,7 @@
  * template), picked by name when there are several.
  */
 import { resolve } from 'node:path';
+import { BoundedParseError } from '../shared/bounded-parse.js';
 import { SourceSyntaxError } from '../trust/audit/located.js';
 import { readRoles, syntaxOf } from '../trust/audit/read.js';
 import { parseTrustPolicy, TrustPolicyError } from '../trust/index.js';
@@ -33,6 +34,7 @@ export async function loadPolicy(host: CommandHost, file: string, role: string |
     roles = await readRoles(text, file, file, syntax);
   } catch (error) {
     if (error instanceof SourceSyntaxError) throw new CliError(`${what} ${JSON.stringify(file)} is not valid ${syntax === 'json' ? 'JSON' : 'YAML'} at ${error.message}`);
+    if (error instanceof BoundedParseError) throw new CliError(`${what} ${JSON.stringify(file)} ${error.problem}`);
     throw error;
   }
   if (!roles || roles.length === 0) {

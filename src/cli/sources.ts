@@ -4,6 +4,7 @@
  * read when they might hold roles, and skipped (with a note) when they do not parse.
  */
 import { join, resolve } from 'node:path';
+import { BoundedParseError } from '../shared/bounded-parse.js';
 import { SourceSyntaxError } from '../trust/audit/located.js';
 import { mightHoldRoles, readRoles, syntaxOf } from '../trust/audit/read.js';
 import type { FoundRole } from '../trust/audit/types.js';
@@ -38,7 +39,13 @@ async function collect(paths: readonly string[], host: CommandHost): Promise<Inp
     if (path === '-') {
       if (stdin) throw new CliError('"-" (standard input) is given twice');
       stdin = true;
-      inputs.push({ text: await host.readStdin(), explicit: true });
+      let text: string;
+      try {
+        text = await host.readStdin();
+      } catch (error) {
+        throw new CliError(`PATH "-": cannot read standard input (${readProblem(error)})`);
+      }
+      inputs.push({ text, explicit: true });
       continue;
     }
     let directory: boolean;
@@ -74,6 +81,8 @@ export async function rolesFromPaths(paths: readonly string[], host: CommandHost
     try {
       roles = await readRoles(input.text, input.file, name, syntaxOf(input.file ?? '', input.text));
     } catch (error) {
+      // Over a limit (nesting, a YAML alias bomb): bad input even in a directory, never skipped quietly.
+      if (error instanceof BoundedParseError) throw new CliError(`${input.file !== undefined ? JSON.stringify(shown) : shown} ${error.problem}`);
       if (!(error instanceof SourceSyntaxError)) throw error;
       const syntax = syntaxOf(input.file ?? '', input.text) === 'json' ? 'JSON' : 'YAML';
       if (input.explicit) throw new CliError(`${shown} is not valid ${syntax} at ${error.message}`);

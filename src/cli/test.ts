@@ -1,5 +1,6 @@
 /** `keyless trust-policy test FILE…`: expectation files, each run allowed or denied as expected. */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { BoundedParseError } from '../shared/bounded-parse.js';
 import { SourceSyntaxError } from '../trust/audit/located.js';
 import { parseYamlLocated } from '../trust/audit/yaml.js';
 import { checkCase, ExpectationError, parseExpectations, type CaseResult } from '../trust/expectations.js';
@@ -87,9 +88,10 @@ export function testCommand(args: string[], io: AuditIo): Promise<number> {
       }
       let specs;
       try {
-        specs = parseExpectations(await parseYamlLocated(text));
+        specs = parseExpectations(await parseYamlLocated(text, file));
       } catch (error) {
         if (error instanceof SourceSyntaxError) throw new CliError(`${file} is not valid YAML at ${error.message}`);
+        if (error instanceof BoundedParseError) throw new CliError(`FILE ${JSON.stringify(file)} ${error.problem}`);
         if (error instanceof ExpectationError) throw new CliError(`${file}: ${error.message}`);
         throw error;
       }

@@ -2,9 +2,9 @@
  * The action's use of the trust-policy engine (input `trust-policy`): the file is read and parsed
  * with the other inputs, before any request; after the token is verified, the policy is evaluated
  * locally so that a run the role would refuse fails with the exact mismatch, before STS.
- * The engine is loaded only when the input is given.
+ * The engine, and the bounded JSON parser, are loaded only when the input is given.
  */
-import { readFile } from 'node:fs/promises';
+import { BoundedReadError, READ_LIMITS, readFileBounded } from '../shared/bounded-read.js';
 import { inputProblem, KeylessError } from '../shared/errors.js';
 import type { Claims } from './token.js';
 import type { RoleArn } from '../inputs/settings.js';
@@ -22,14 +22,16 @@ const invalid = (file: string, expected: string) =>
 export async function loadTrustPolicy(file: string, expected: { audience: string; issuer: string }, log: Logger): Promise<LoadedTrustPolicy> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFileBounded(file, { maxBytes: READ_LIMITS.policyFile });
   } catch (error) {
-    throw invalid(file, `a readable JSON trust policy file (${(error as Error).message})`);
+    throw invalid(file, `a readable JSON trust policy file (${error instanceof BoundedReadError ? (error.systemMessage ?? `it ${error.problem}`) : (error as Error).message})`);
   }
+  const { BoundedParseError, parseJsonBounded } = await import('../shared/bounded-parse.js');
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = parseJsonBounded(text, { name: file });
   } catch (error) {
+    if (error instanceof BoundedParseError) throw invalid(file, `a JSON trust policy document (it ${error.problem})`);
     throw invalid(file, `a JSON trust policy document (${(error as Error).message})`);
   }
   const { parseTrustPolicy, lintTrustPolicy, TrustPolicyError, SIZE_RULE_IDS } = await import('../trust/index.js');

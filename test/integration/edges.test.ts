@@ -82,7 +82,7 @@ describe('local first: nothing leaves the runner that a local check could have s
   const noTokenRequest = { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined };
   it.each<[string, () => { inputs?: Record<string, string>; env?: Record<string, string | undefined> }, RegExp]>([
     ['a missing web-identity-token-file', () => ({ inputs: { 'web-identity-token-file': join(scratch(), 'nope') }, env: noTokenRequest }), /input "web-identity-token-file" .*ENOENT/],
-    ['a web-identity-token-file that is a directory', () => ({ inputs: { 'web-identity-token-file': scratch() }, env: noTokenRequest }), /input "web-identity-token-file" .*EISDIR/],
+    ['a web-identity-token-file that is a directory', () => ({ inputs: { 'web-identity-token-file': scratch() }, env: noTokenRequest }), /input "web-identity-token-file" .*it is a directory; expected a regular file/],
     ['GITHUB_ENV unset', () => ({ env: { GITHUB_ENV: undefined } }), /file GITHUB_ENV: it is not set/],
     ['GITHUB_ENV a directory', () => ({ env: { GITHUB_ENV: scratch() } }), /file GITHUB_ENV \(.*\): EISDIR/],
     ['GITHUB_OUTPUT in a missing directory', () => ({ env: { GITHUB_OUTPUT: join(scratch(), 'gone', 'output') } }), /file GITHUB_OUTPUT \(.*\): ENOENT/],

@@ -3,6 +3,7 @@
  * (a small position-tracking parser here) or YAML (yaml.ts). Sources use them to say on which line
  * a role and each finding sit.
  */
+import { checkJsonNesting } from '../../shared/bounded-parse.js';
 import { index, member } from '../path.js';
 
 export type Scalar = string | number | boolean | null;
@@ -26,11 +27,15 @@ export class SourceSyntaxError extends Error {
   }
 }
 
-/** Parses JSON (RFC 8259, a leading BOM allowed) into a located tree. */
-export function parseJsonLocated(text: string): LNode {
+/**
+ * Parses JSON (RFC 8259, a leading BOM allowed) into a located tree. Nesting deeper than the
+ * shared limit is a BoundedParseError naming `name`: this parser, and every walker after it, recurses.
+ */
+export function parseJsonLocated(text: string, name = 'the JSON document'): LNode {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   let lineStart = i;
+  checkJsonNesting(text, { name });
   const fail = (expected: string): never => {
     const found = i >= text.length ? 'the end of the document' : JSON.stringify(text[i]);
     throw new SourceSyntaxError(`expected ${expected}, found ${found}`, line, i - lineStart + 1);

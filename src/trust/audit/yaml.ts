@@ -2,7 +2,8 @@
  * YAML documents as located trees, CloudFormation's short-form intrinsic tags (`!Sub`, `!Ref`,
  * `!GetAtt`, …) kept on the nodes. The `yaml` package is loaded only when a YAML file is read.
  */
-import type { Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml';
+import type { Alias, Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml';
+import { checkYamlDocument } from '../../shared/bounded-parse.js';
 import { SourceSyntaxError, type LNode, type MapEntry } from './located.js';
 
 /** CloudFormation's short-form tags; each may tag a scalar, a sequence or a mapping. */
@@ -19,9 +20,12 @@ function yamlModule(): Promise<YamlModule> {
   return loaded;
 }
 
-function convert(Y: YamlModule, node: unknown, doc: Document, lines: LineCounterType, fallbackLine: number): LNode {
+/** Where each alias points, from checkYamlDocument: the walk follows aliases within its budget. */
+type Aliases = ReadonlyMap<Alias, YamlNode>;
+
+function convert(Y: YamlModule, node: unknown, aliases: Aliases, lines: LineCounterType, fallbackLine: number): LNode {
   const lineAt = (n: YamlNode | null | undefined): number => (n?.range ? lines.linePos(n.range[0]).line : fallbackLine);
-  if (Y.isAlias(node)) return convert(Y, node.resolve(doc), doc, lines, fallbackLine);
+  if (Y.isAlias(node)) return convert(Y, aliases.get(node), aliases, lines, fallbackLine);
   const tag = (node as { tag?: string } | null)?.tag;
   const tagged = tag !== undefined && tag.startsWith('!') && !tag.startsWith('!!') ? { tag } : {};
   if (Y.isMap(node)) {
@@ -32,16 +36,16 @@ function convert(Y: YamlModule, node: unknown, doc: Document, lines: LineCounter
       const keyLine = lineAt(keyNode);
       // `<<` merge keys: the merged mapping's entries, as YAML 1.1 tools read them.
       if (key === '<<' && Y.isAlias(pair.value)) {
-        const merged = convert(Y, pair.value, doc, lines, keyLine);
+        const merged = convert(Y, pair.value, aliases, lines, keyLine);
         if (merged.kind === 'map') entries.push(...merged.entries);
         continue;
       }
-      entries.push({ key, keyLine, value: convert(Y, pair.value, doc, lines, keyLine) });
+      entries.push({ key, keyLine, value: convert(Y, pair.value, aliases, lines, keyLine) });
     }
     return { kind: 'map', line: lineAt(node), entries, ...tagged };
   }
   if (Y.isSeq(node)) {
-    return { kind: 'seq', line: lineAt(node), items: node.items.map((item) => convert(Y, item, doc, lines, lineAt(node))), ...tagged };
+    return { kind: 'seq', line: lineAt(node), items: node.items.map((item) => convert(Y, item, aliases, lines, lineAt(node))), ...tagged };
   }
   if (Y.isScalar(node)) {
     const v = node.value;
@@ -51,8 +55,11 @@ function convert(Y: YamlModule, node: unknown, doc: Document, lines: LineCounter
   return { kind: 'scalar', line: fallbackLine, value: null, ...tagged };
 }
 
-/** Parses every document of a YAML stream. Throws {@link SourceSyntaxError} for invalid YAML. */
-export async function parseYamlLocated(text: string): Promise<LNode[]> {
+/**
+ * Parses every document of a YAML stream. Throws {@link SourceSyntaxError} for invalid YAML, and
+ * BoundedParseError (naming `name`) for nesting or aliases beyond the shared parse limits.
+ */
+export async function parseYamlLocated(text: string, name = 'the YAML document'): Promise<LNode[]> {
   const Y = await yamlModule();
   const customTags = CFN_TAGS.flatMap((name) => [
     { tag: `!${name}`, resolve: (value: string) => value },
@@ -70,5 +77,5 @@ export async function parseYamlLocated(text: string): Promise<LNode[]> {
       throw new SourceSyntaxError(error.message.split('\n')[0]!, pos.line, pos.col);
     }
   }
-  return list.map((doc) => convert(Y, doc.contents, doc as Document, lines, 1));
+  return list.map((doc) => convert(Y, doc.contents, checkYamlDocument(Y, doc as Document, { name }, lines), lines, 1));
 }
