@@ -1,1 +1,0 @@
-export const id=424;export const ids=[424];export const modules={9424:(t,e,o)=>{function r(t={}){let e;return async r=>(e??=(await o.e(777).then(o.t.bind(o,7777,19))).defaultProvider(t),e(r))}o.r(e),o.d(e,{defaultProvider:()=>r})}};
