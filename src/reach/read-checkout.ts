@@ -4,6 +4,7 @@
  * line; the rest is still read. The files come through a small reader (the CLI's host).
  */
 import { join, posix } from 'node:path';
+import { BoundedParseError } from '../shared/bounded-parse.js';
 import { SourceSyntaxError } from '../trust/audit/located.js';
 import { parseYamlLocated } from '../trust/audit/yaml.js';
 import type { CompositeAction, ReadProblem, Step, Workflow } from './model.js';
@@ -47,8 +48,13 @@ async function parseFile(reader: FileReader, file: string, problems: ReadProblem
     return undefined;
   }
   try {
-    return (await parseYamlLocated(text))[0];
+    return (await parseYamlLocated(text, file))[0];
   } catch (error) {
+    // An alias bomb or a too-deep file is a problem of that file; the rest is still analysed.
+    if (error instanceof BoundedParseError) {
+      problems.push({ file, line: 1, message: `not read (${error.message})` });
+      return undefined;
+    }
     if (!(error instanceof SourceSyntaxError)) throw error;
     problems.push({ file, line: error.line, message: `not valid YAML (${error.message})` });
     return undefined;

@@ -152,6 +152,25 @@ test('a malformed workflow is a warning naming the file and line; text from outs
   expect(r.stdout).not.toContain('\u001b');
 });
 
+test('a YAML alias bomb among the workflows is a warning naming the file; the other workflows are still analysed', async () => {
+  const dir = join(corpus.root, 'bomb');
+  mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+  const name = (i: number) => String.fromCharCode(97 + i);
+  const laughs = [`${name(0)}: &${name(0)} ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`];
+  for (let i = 1; i < 9; i++) laughs.push(`${name(i)}: &${name(i)} [${Array(9).fill(`*${name(i - 1)}`).join(',')}]`);
+  writeFileSync(join(dir, '.github', 'workflows', 'bomb.yml'), ['on: push', ...laughs, 'jobs: {}', ''].join('\n'));
+  writeFileSync(
+    join(dir, '.github', 'workflows', 'deploy.yml'),
+    'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - run: echo\n',
+  );
+  writeFileSync(join(dir, 'main.json'), JSON.stringify(policy('repo:octo-org/bomb:ref:refs/heads/main', 'StringEquals')));
+  const r = await reach(['--workflows', 'bomb/.github/workflows', '--repository', 'octo-org/bomb', 'bomb/main.json']);
+  expect(r.stdout).toMatch(/^warning: bomb\/\.github\/workflows\/bomb\.yml:1: not read \(.*alias/m);
+  // deploy.yml still obtains the role: it is not reported as unreachable.
+  expect(r.stdout).toContain('deploy.yml');
+  expect(r.stdout).not.toContain('unreachable-role');
+});
+
 test('--help lists the flags and every rule; keyless help reach is the same; the main help names reach', async () => {
   const help = await reach(['--help']);
   expect(help.code).toBe(0);
