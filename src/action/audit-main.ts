@@ -13,6 +13,7 @@ import { CliError } from '../cli/inputs.js';
 import { countBySeverity } from '../trust/audit/audit.js';
 import { toSarif } from '../trust/audit/sarif.js';
 import type { AuditReport, AuditSeverity } from '../trust/audit/types.js';
+import { annotationText, logLines, quoteIfNeeded } from '../shared/outside-text.js';
 
 /** The version from package.json (two levels up from dist/audit/ and lib/…). */
 function packageVersion(): string {
@@ -67,11 +68,11 @@ function annotate(report: AuditReport, workspace: string): void {
   for (const role of report.roles) {
     role.findings.forEach((f, i) => {
       const properties = {
-        title: `${f.rule}: ${role.role}`,
+        title: annotationText(`${f.rule}: ${role.role}`),
         ...(role.source.file !== undefined ? { file: artifactUri(workspace, role.source.file) } : {}),
         ...(role.findingLines[i] !== undefined ? { startLine: role.findingLines[i] } : {}),
       };
-      const message = `${f.message} (at ${f.path})`;
+      const message = annotationText(`${f.message} (at ${f.path})`);
       if (f.severity === 'error') core.error(message, properties);
       else if (f.severity === 'warning') core.warning(message, properties);
       else core.notice(message, properties);
@@ -85,7 +86,8 @@ async function main(): Promise<void> {
   const report = await runAudit(
     { paths: settings.paths, live: false, ...(settings.audience ? { audience: settings.audience } : {}), ...(settings.issuer ? { issuer: settings.issuer } : {}) },
     host,
-    (text) => core.info(text.trimEnd()),
+    // Every line through the sink: a file name with a line break must not start a workflow command.
+    (text) => core.info(logLines(text.trimEnd())),
   );
   const sarif = toSarif(report, { toolVersion: packageVersion(), uriOf: (file) => artifactUri(settings.workspace, file) });
   const sarifPath = isAbsolute(settings.sarifFile) ? settings.sarifFile : join(settings.workspace, settings.sarifFile);
@@ -97,12 +99,12 @@ async function main(): Promise<void> {
   core.setOutput('skipped', String(report.skipped));
   core.setOutput('errors', String(counts.error));
   core.setOutput('warnings', String(counts.warning));
-  core.info(`audited ${report.roles.length} roles trusting GitHub (${report.skipped} others skipped): ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes; SARIF written to ${sarifPath}`);
+  core.info(`audited ${report.roles.length} roles trusting GitHub (${report.skipped} others skipped): ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes; SARIF written to ${quoteIfNeeded(sarifPath)}`);
   if (settings.failOn === 'never') return;
   const worst = report.roles.flatMap((r) => r.findings).filter((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]);
   if (worst.length > 0) core.setFailed(`${worst.length} trust-policy finding${worst.length === 1 ? '' : 's'} at level ${settings.failOn} or above (fail-on-findings: ${settings.failOn})`);
 }
 
 main().catch((error: unknown) => {
-  core.setFailed(error instanceof CliError ? error.message : `internal error: ${(error as Error).stack ?? String(error)}`);
+  core.setFailed(annotationText(error instanceof CliError ? error.message : `internal error: ${(error as Error).stack ?? String(error)}`));
 });

@@ -4,6 +4,7 @@ import { HttpError, httpGet, HttpStatusError, isTransientStatus, type HttpAgents
 import { attemptTimeoutMs, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import type { RunContext } from '../inputs/context.js';
 import { missingPermissionError } from './permission.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 
 export interface TokenRequest {
   readonly audience: string;
@@ -53,7 +54,7 @@ export async function requestRunnerToken(context: RunContext, request: TokenRequ
           { url: url.href, headers: { authorization: `Bearer ${bearer}` }, timeoutMs: attemptTimeoutMs(request.timeoutMs, request.retry.deadline), maxBytes: 64_000 },
           request.agents,
         );
-        if (answer.status !== 200) throw new HttpStatusError(answer, `HTTP ${answer.status}: ${answer.body.slice(0, 300).replace(JWT_LIKE, '<redacted JWT>')}`);
+        if (answer.status !== 200) throw new HttpStatusError(answer, `HTTP ${answer.status}: ${quoteIfNeeded(answer.body.slice(0, 300).replace(JWT_LIKE, '<redacted JWT>'))}`);
         return answer;
       },
       isTransientTokenError,
