@@ -55,9 +55,12 @@ export function logLines(message: string): string {
     .join('\n');
 }
 
+/** The same, also keeping carriage returns: for annotations, where @actions/core escapes both (%0D, %0A). */
+const UNSAFE_IN_ANNOTATIONS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
 /** For annotations (warning, error, debug), whose line breaks @actions/core escapes itself. */
 export function annotationText(message: string): string {
-  return message.replace(UNSAFE_IN_LINES, escapeChar).replace(LEGACY_COMMAND, '#\\u0023[');
+  return message.replace(UNSAFE_IN_ANNOTATIONS, escapeChar).replace(LEGACY_COMMAND, '#\\u0023[');
 }
 
 /** For a terminal: control characters escaped, line breaks and tabs kept. */

@@ -80,7 +80,7 @@ describe('logLines', () => {
 
 describe('annotationText and terminalText', () => {
   it('escape terminal escapes and keep line feeds (@actions/core escapes those in annotations)', () => {
-    expect(annotationText('a\u001b[31m\nb\r')).toBe('a\\u001b[31m\nb\\u000d');
+    expect(annotationText('a\u001b[31m\nb\r')).toBe('a\\u001b[31m\nb\r');
     expect(terminalText('table\tcell\n\u001b]0;title\u0007')).toBe('table\tcell\n\\u001b]0;title\\u0007');
   });
 });
