@@ -16,6 +16,7 @@ import { countBySeverity } from '../trust/audit/audit.js';
 import { toSarif } from '../trust/audit/sarif.js';
 import type { AuditReport, AuditSeverity } from '../trust/audit/types.js';
 import { reachStep, readReachSettings } from './audit-reach.js';
+import { annotationText, logLines, quoteIfNeeded } from '../shared/outside-text.js';
 
 /** The version from package.json (two levels up from dist/audit/ and lib/…). */
 function packageVersion(): string {
@@ -70,11 +71,11 @@ function annotate(report: AuditReport, workspace: string): void {
   for (const role of report.roles) {
     role.findings.forEach((f, i) => {
       const properties = {
-        title: `${f.rule}: ${role.role}`,
+        title: annotationText(`${f.rule}: ${role.role}`),
         ...(role.source.file !== undefined ? { file: artifactUri(workspace, role.source.file) } : {}),
         ...(role.findingLines[i] !== undefined ? { startLine: role.findingLines[i] } : {}),
       };
-      const message = `${f.message} (at ${f.path})`;
+      const message = annotationText(`${f.message} (at ${f.path})`);
       if (f.severity === 'error') core.error(message, properties);
       else if (f.severity === 'warning') core.warning(message, properties);
       else core.notice(message, properties);
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
   const report = await runAudit(
     { paths: settings.paths, live: false, ...(settings.audience ? { audience: settings.audience } : {}), ...(settings.issuer ? { issuer: settings.issuer } : {}) },
     host,
-    (text) => core.info(text.trimEnd()),
+    // Every line through the sink: a file name with a line break must not start a workflow command.
+    (text) => core.info(logLines(text.trimEnd())),
   );
   const sarif = toSarif(report, { toolVersion: packageVersion(), uriOf: (file) => artifactUri(settings.workspace, file) });
   const sarifPath = isAbsolute(settings.sarifFile) ? settings.sarifFile : join(settings.workspace, settings.sarifFile);
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
   core.setOutput('skipped', String(report.skipped));
   core.setOutput('errors', String(counts.error));
   core.setOutput('warnings', String(counts.warning));
-  core.info(`audited ${report.roles.length} roles trusting GitHub (${report.skipped} others skipped): ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes; SARIF written to ${sarifPath}`);
+  core.info(`audited ${report.roles.length} roles trusting GitHub (${report.skipped} others skipped): ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes; SARIF written to ${quoteIfNeeded(sarifPath)}`);
   const reach = await reachStep(reachSettings, settings.paths, host, { annotations: settings.annotations, version: packageVersion() });
   if (reach) core.info(`reach: ${reach.roles.length} roles, ${reach.jobs.length} token-requesting jobs, ${reach.findings.length} findings`);
   if (settings.failOn === 'never') return;
@@ -113,5 +115,5 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Bad input, a file over a read or parse limit included: one error annotation naming the file.
   const badInput = error instanceof CliError || error instanceof BoundedReadError || error instanceof BoundedParseError;
-  core.setFailed(badInput ? error.message : `internal error: ${(error as Error).stack ?? String(error)}`);
+  core.setFailed(annotationText(badInput ? error.message : `internal error: ${(error as Error).stack ?? String(error)}`));
 });

@@ -4,6 +4,7 @@
  * second SARIF file for code scanning, the paths as a mermaid graph in the job summary, and
  * annotations on the workflow lines.
  */
+import { annotationText, logLines } from '../shared/outside-text.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as core from '@actions/core';
@@ -49,10 +50,11 @@ export function readReachSettings(env: NodeJS.ProcessEnv, input: (name: string) 
 
 function annotate(report: ReachReport, workspace: string): void {
   for (const f of report.findings) {
-    const properties = { title: `${f.rule}${f.role ? `: ${f.role}` : ''}`, ...(f.file !== undefined ? { file: artifactUri(workspace, f.file) } : {}), ...(f.line !== undefined ? { startLine: f.line } : {}) };
-    if (f.severity === 'error') core.error(f.message, properties);
-    else if (f.severity === 'warning') core.warning(f.message, properties);
-    else core.notice(f.message, properties);
+    const properties = { title: annotationText(`${f.rule}${f.role ? `: ${f.role}` : ''}`), ...(f.file !== undefined ? { file: artifactUri(workspace, f.file) } : {}), ...(f.line !== undefined ? { startLine: f.line } : {}) };
+    const message = annotationText(f.message);
+    if (f.severity === 'error') core.error(message, properties);
+    else if (f.severity === 'warning') core.warning(message, properties);
+    else core.notice(message, properties);
   }
 }
 
@@ -60,14 +62,14 @@ function annotate(report: ReachReport, workspace: string): void {
 export async function reachStep(settings: ReachStepSettings, paths: string[], host: CommandHost, options: { annotations: boolean; version: string }): Promise<ReachReport | undefined> {
   if (!settings.enabled) return undefined;
   if (!existsSync(join(host.cwd, settings.workflows))) {
-    core.notice(`reach skipped: no workflow folder ${JSON.stringify(settings.workflows)}`);
+    core.notice(annotationText(`reach skipped: no workflow folder ${JSON.stringify(settings.workflows)}`));
     return undefined;
   }
   const report = await runReach(
     { help: false, folders: [settings.workflows], repositories: settings.repository ? [settings.repository] : [], github: settings.github, live: false, format: 'sarif', sources: paths },
     host,
     { GITHUB_TOKEN: settings.token, ...(settings.repository ? { GITHUB_REPOSITORY: settings.repository } : {}), ...(settings.apiUrl ? { GITHUB_API_URL: settings.apiUrl } : {}) },
-    (text) => core.info(text.trimEnd()),
+    (text) => core.info(logLines(text.trimEnd())),
     options.version,
   );
   const sarifPath = isAbsolute(settings.sarifFile) ? settings.sarifFile : join(host.cwd, settings.sarifFile);

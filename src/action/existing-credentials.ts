@@ -9,6 +9,7 @@ import type { RunContext } from '../inputs/context.js';
 import type { ActionIO } from './runner.js';
 import { Inputs, type InputReader } from '../inputs/input-reader.js';
 import { parseOutputEnvCredentials } from '../inputs/modes.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 
 /** What unset-current-credentials blanks: the credentials and the region, in GITHUB_ENV and in this process. */
 const UNSET_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
@@ -57,6 +58,6 @@ export async function keepExistingCredentials(io: ActionIO, context: RunContext,
   }
   io.setOutput('aws-account-id', found.account);
   io.setOutput('authenticated-arn', found.arn);
-  io.info(`use-existing-credentials: the credentials in the job work (${settings.maskAccountId ? '***' : found.arn}); nothing new was requested or exported.`);
+  io.info(`use-existing-credentials: the credentials in the job work (${settings.maskAccountId ? '***' : quoteIfNeeded(found.arn)}); nothing new was requested or exported.`);
   return true;
 }

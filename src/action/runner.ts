@@ -7,6 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { KeylessError } from '../shared/errors.js';
 import * as core from '@actions/core';
 import type { RunContext } from '../inputs/context.js';
+import { annotationText, logLines } from '../shared/outside-text.js';
 import type { ExportSink, Logger } from '../shared/ports.js';
 
 export type { ExportSink, Logger } from '../shared/ports.js';
@@ -41,10 +42,11 @@ export function runnerIO(files: RunContext['files']): ActionIO {
       checkName(name, OUTPUT_NAME);
       core.setOutput(name, value);
     },
-    info: (message) => core.info(message),
-    warning: (message) => core.warning(message),
-    debug: (message) => core.debug(message),
-    fail: (message) => core.setFailed(message),
+    // Every line goes through the sink: nothing from outside can start a workflow command.
+    info: (message) => core.info(logLines(message)),
+    warning: (message) => core.warning(annotationText(message)),
+    debug: (message) => core.debug(annotationText(message)),
+    fail: (message) => core.setFailed(annotationText(message)),
     writeSummary: async (html) => {
       if (files.summary) await core.summary.addRaw(html).write();
     },

@@ -18,6 +18,7 @@ import { stsFailureMessage } from './failure-message.js';
 import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { hintFor } from './sts-errors.js';
 import { sessionTagRequest, withoutDroppableTags, type TagRequest } from './session-tags.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 
 export interface ChainedRole {
   readonly role: RoleArn;
@@ -53,7 +54,7 @@ export async function assumeChained(settings: Settings, context: RunContext, dea
   try {
     const source = await sourceIdentity(client, sdk, settings, retry, hooks);
     const role = settings.role ?? roleInSourceAccount(settings, source.arn);
-    hooks.info(`Chaining from ${source.arn} to ${role.arn}`);
+    hooks.info(`Chaining from ${quoteIfNeeded(source.arn)} to ${role.arn}`);
     let tags = sessionTagRequest(context.run, {
       skip: settings.chaining.skipSessionTagging,
       custom: settings.chaining.customTags,

@@ -7,6 +7,7 @@ import type { Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
 import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { preloadSts } from './sts.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 
 export interface ExistingIdentity {
   readonly arn: string;
@@ -26,11 +27,12 @@ export async function existingIdentity(settings: Settings, agents: HttpAgents): 
     const output = await client.send(new sdk.GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(settings.requestTimeoutMs) });
     if (!output.Arn || !output.Account) return { problem: 'GetCallerIdentity answered without Arn and Account' };
     if (settings.allowedAccountIds.length > 0 && !settings.allowedAccountIds.includes(output.Account)) {
-      return { problem: `they are for account ${output.Account}, which allowed-account-ids does not list` };
+      return { problem: `they are for account ${quoteIfNeeded(output.Account)}, which allowed-account-ids does not list` };
     }
     return { arn: output.Arn, account: output.Account };
   } catch (error) {
-    return { problem: `${(error as Error).name}: ${(error as Error).message}` };
+    // The error comes from the answer (or whatever stands in for STS): quoted unless plain.
+    return { problem: `${quoteIfNeeded((error as Error).name)}: ${quoteIfNeeded((error as Error).message)}` };
   } finally {
     client.destroy();
   }

@@ -1,6 +1,7 @@
 /** STS AssumeRoleWithWebIdentity through the AWS SDK, one attempt at a time under our own retry. */
 import type { AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { KeylessError } from '../shared/errors.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
 import { attemptTimeoutMs, parseRetryAfter, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
@@ -151,8 +152,9 @@ export async function sendWithRetry<T>(
 export function describe(f: StsErrorFacts): string {
   const status = f.httpStatus ? `HTTP ${f.httpStatus} ` : '';
   const kind = classifyStsError(f);
-  if (kind === 'timeout' || kind === 'network') return `${f.networkCode ?? f.name}: ${f.message}`;
-  return `${status}${f.name}: ${f.message}`;
+  // Names and messages come from the answer (or whatever stands in for STS): quoted unless plain.
+  if (kind === 'timeout' || kind === 'network') return `${quoteIfNeeded(f.networkCode ?? f.name)}: ${quoteIfNeeded(f.message)}`;
+  return `${status}${quoteIfNeeded(f.name)}: ${quoteIfNeeded(f.message)}`;
 }
 
 /** Checks what STS returned before anything uses it: complete, still valid, with an assumed-role ARN. */

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeHost } from './host.js';
 import { run } from './main.js';
+import { terminalText } from '../shared/outside-text.js';
 
 /** The version from package.json (two levels up from lib/cli/ and from dist/cli/). */
 function packageVersion(): string {
@@ -48,8 +49,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 try {
   const code = run(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    // A terminal acts on escape sequences: no control character from outside reaches one. A pipe
+    // or file gets stdout byte for byte (JSON and SARIF already escape them; rendered IaC must not change).
+    stdout: (text) => process.stdout.write(process.stdout.isTTY ? terminalText(text) : text),
+    stderr: (text) => process.stderr.write(terminalText(text)),
     readFile: (path) => readFileBoundedSync(path, { maxBytes: READ_LIMITS.policyFile }),
     version: packageVersion(),
     env: process.env,

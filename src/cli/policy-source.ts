@@ -11,6 +11,7 @@ import { parseTrustPolicy, TrustPolicyError } from '../trust/index.js';
 import { readProblem } from './args.js';
 import type { CommandHost } from './host.js';
 import { CliError } from './inputs.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 
 export interface LoadedPolicy {
   readonly policy: unknown;
@@ -52,8 +53,8 @@ export async function loadPolicy(host: CommandHost, file: string, role: string |
   if (chosen.policies.length !== 1) {
     throw new CliError(
       chosen.policies.length === 0
-        ? `${what} ${JSON.stringify(file)}: the policy of ${chosen.role} is not known from the file (${chosen.notes[0]?.message ?? 'unresolved'})`
-        : `${what} ${JSON.stringify(file)}: the policy of ${chosen.role} depends on template conditions (${chosen.policies.length} variants); test a rendered policy`,
+        ? `${what} ${JSON.stringify(file)}: the policy of ${quoteIfNeeded(chosen.role)} is not known from the file (${chosen.notes[0]?.message ?? 'unresolved'})`
+        : `${what} ${JSON.stringify(file)}: the policy of ${quoteIfNeeded(chosen.role)} depends on template conditions (${chosen.policies.length} variants); test a rendered policy`,
     );
   }
   const policy = chosen.policies[0];
@@ -63,6 +64,7 @@ export async function loadPolicy(host: CommandHost, file: string, role: string |
     if (error instanceof TrustPolicyError) throw new CliError(`${what} ${JSON.stringify(file)} is not a valid trust policy: ${error.message}`);
     throw error;
   }
-  const label = chosen.source.format === 'policy' ? file : `${file} (${chosen.role})`;
+  // File names and logical ids come from the repository: quoted unless plain.
+  const label = chosen.source.format === 'policy' ? quoteIfNeeded(file) : `${quoteIfNeeded(file)} (${quoteIfNeeded(chosen.role)})`;
   return { policy, label, notes: chosen.notes.map((n) => `${label}: ${n.message}`) };
 }

@@ -11,6 +11,7 @@ import type { FoundRole } from '../trust/audit/types.js';
 import { readProblem } from './args.js';
 import type { CommandHost } from './host.js';
 import { CliError } from './inputs.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform']);
 const EXTENSIONS = /\.(json|ya?ml|template)$/i;
@@ -75,7 +76,8 @@ async function collect(paths: readonly string[], host: CommandHost): Promise<Inp
 export async function rolesFromPaths(paths: readonly string[], host: CommandHost, note: (text: string) => void): Promise<FoundRole[]> {
   const found: FoundRole[] = [];
   for (const input of await collect(paths, host)) {
-    const shown = input.file ?? '(standard input)';
+    // File names come from the repository (git allows line breaks in them): quoted unless plain.
+    const shown = input.file === undefined ? '(standard input)' : quoteIfNeeded(input.file);
     const name = input.file ?? 'standard input';
     let roles: FoundRole[] | undefined;
     try {

@@ -14,6 +14,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { KeylessError, show } from '../shared/errors.js';
 import { failureMessage } from '../shared/deadline.js';
+import { logLines } from '../shared/outside-text.js';
 import type { PipelineHooks } from '../assume/web-identity.js';
 import { credentialProcessOutput, parseProcessConfig, type CredentialProcessConfig, type ProcessCredentials } from './config.js';
 import { credentialCacheKey } from './cache-policy.js';
@@ -33,7 +34,8 @@ function configPathFrom(args: readonly string[]): string {
 const stderrHooks: PipelineHooks = {
   info: () => undefined,
   debug: () => undefined,
-  warning: (message) => void process.stderr.write(`keyless credential process: warning: ${message}\n`),
+  // Under a workflow step the runner reads stderr for workflow commands too: through the sink.
+  warning: (message) => void process.stderr.write(`keyless credential process: warning: ${logLines(message)}\n`),
   // The caller (AWS CLI, SDK) reads stdout; there is no log to mask in.
   setSecret: () => undefined,
 };
@@ -97,5 +99,5 @@ function printAndExit(text: string): void {
 try {
   printAndExit(`${credentialProcessOutput(await main())}\n`);
 } catch (error) {
-  process.stderr.write(`keyless credential process: ${failureMessage(error)}\n`, () => process.exit(1));
+  process.stderr.write(`keyless credential process: ${logLines(failureMessage(error))}\n`, () => process.exit(1));
 }

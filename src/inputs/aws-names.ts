@@ -9,7 +9,15 @@ export interface RoleArn {
 
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 const PARTITION_PATTERN = PARTITIONS.map((p) => p.replace(/-/g, '\\-')).join('|');
-const ROLE_ARN = new RegExp(`^arn:(${PARTITION_PATTERN}):iam::(\\d{12}):role/((?:[\\x21-\\x7E]+/)*)([\\w+=,.@-]{1,64})$`);
+/**
+ * The role ARN up to the path; path and name are split at the last `/` in code, not by the pattern:
+ * a nested quantifier there (`(?:[!-~]+/)*`) backtracked exponentially (92 characters took 85 s).
+ * Every pattern here is linear in the length of what it reads.
+ */
+const ROLE_ARN_PREFIX = new RegExp(`^arn:(${PARTITION_PATTERN}):iam::(\\d{12}):role/`);
+/** The path (sliced at the last `/`): empty, or printable ASCII ending in `/`, as the old pattern had it. */
+const ROLE_PATH = /^(?:[\x21-\x7E]+\/)?$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 export const POLICY_ARN = new RegExp(`^arn:(${PARTITION_PATTERN}):iam::(\\d{12}|aws):policy/[\\x21-\\x7E]+$`);
 export const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 export const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -35,9 +43,14 @@ export function partitionOfRegion(region: string): string {
 }
 
 export function parseRoleArn(value: string): RoleArn | undefined {
-  const match = ROLE_ARN.exec(value);
+  const match = ROLE_ARN_PREFIX.exec(value);
   if (!match) return undefined;
-  return { arn: value, partition: match[1]!, account: match[2]!, name: match[4]! };
+  const rest = value.slice(match[0].length);
+  const slash = rest.lastIndexOf('/');
+  const path = rest.slice(0, slash + 1);
+  const name = rest.slice(slash + 1);
+  if (!ROLE_PATH.test(path) || !ROLE_NAME.test(name)) return undefined;
+  return { arn: value, partition: match[1]!, account: match[2]!, name };
 }
 
 /** `GitHubActions-<run id>-<attempt>`: recognisable in CloudTrail and traceable to the run. */

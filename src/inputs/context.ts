@@ -58,6 +58,8 @@ export interface RunContext {
     /** AWS_REGION, else AWS_DEFAULT_REGION, with the variable it came from. */
     readonly region: { readonly value: string; readonly from: 'AWS_REGION' | 'AWS_DEFAULT_REGION' } | undefined;
     readonly stsEndpoint: string | undefined;
+    /** AWS_ENDPOINT_URL: the SDK's endpoint for every service, STS included, when AWS_ENDPOINT_URL_STS is unset. */
+    readonly endpointUrl?: string | undefined;
     readonly configFile: string | undefined;
     readonly profile: string | undefined;
     readonly credentials: SourceCredentials | undefined;
@@ -65,7 +67,7 @@ export interface RunContext {
     readonly variables: Readonly<Record<string, string>>;
   };
   /** From HTTPS_PROXY / https_proxy / HTTP_PROXY / http_proxy and NO_PROXY / no_proxy, first set wins. */
-  readonly proxy: { readonly url: string | undefined; readonly noProxy: string | undefined };
+  readonly proxy: { readonly url: string | undefined; readonly noProxy: string | undefined; readonly from?: string | undefined };
   readonly nodeVersion: string;
   /** AWS_SKIP_CLEANUP_STEP=true, as configure-aws-credentials reads it: the post step leaves everything as it is. */
   readonly skipCleanup: boolean;
@@ -124,6 +126,7 @@ export function parseRunContext(env: Env, github: GitHubRun, nodeVersion: string
     aws: {
       region: regionVariable ? { value: env[regionVariable]!.trim(), from: regionVariable } : undefined,
       stsEndpoint: nonEmpty(env.AWS_ENDPOINT_URL_STS),
+      endpointUrl: nonEmpty(env.AWS_ENDPOINT_URL),
       configFile: nonEmpty(env.AWS_CONFIG_FILE),
       profile: nonEmpty(env.AWS_PROFILE),
       credentials:
@@ -134,6 +137,7 @@ export function parseRunContext(env: Env, github: GitHubRun, nodeVersion: string
     },
     proxy: {
       url: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy) ?? nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy),
+      from: (['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const).find((name) => nonEmpty(env[name]) !== undefined),
       noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy),
     },
     nodeVersion,

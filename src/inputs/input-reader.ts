@@ -4,6 +4,7 @@
  * troubleshooting section is keyed by. Pure.
  */
 import { inputProblem, KeylessError } from '../shared/errors.js';
+import { endpointTransportProblem } from './endpoints.js';
 
 export type InputReader = (name: string) => string;
 
@@ -11,7 +12,6 @@ export type InputReader = (name: string) => string;
 export const BOOLEAN_TRUE: readonly string[] = ['true', 'True', 'TRUE'];
 export const BOOLEAN_FALSE: readonly string[] = ['false', 'False', 'FALSE'];
 
-const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /** https, or http only to a loopback host (which the tests and `npm start` use). */
 export function checkServiceUrl(value: string): { url?: URL; problem?: string } {
@@ -23,9 +23,8 @@ export function checkServiceUrl(value: string): { url?: URL; problem?: string } 
   }
   if (url.username || url.password) return { problem: 'a URL without user name or password' };
   if (url.search || url.hash) return { problem: 'a URL without query string or fragment' };
-  if (url.protocol === 'https:') return { url };
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.test(url.hostname)) return { url };
-  return { problem: 'an https:// URL (http:// is accepted only for loopback hosts: localhost, 127.0.0.0/8, [::1])' };
+  const transport = endpointTransportProblem(value);
+  return transport ? { problem: transport } : { url };
 }
 
 export class Inputs {
@@ -43,6 +42,11 @@ export class Inputs {
 
   problem(input: string, given: string | undefined, expected: string): void {
     this.problems.push(inputProblem(this.label(input), given, expected));
+  }
+
+  /** A problem with something other than an input (an environment variable), worded by the caller. */
+  otherProblem(message: string | undefined): void {
+    if (message) this.problems.push(message);
   }
 
   /** The input's name for messages, with the variable it came from: `role-to-assume (from ROLE_TO_ASSUME)`. */

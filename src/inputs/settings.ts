@@ -10,6 +10,7 @@ import { parseChainingOptions, refuseStoredKeys, type ChainingOptions } from './
 import { parseModes, parseRoleChaining, parseSessionPolicies } from './modes.js';
 import { parseAllowedAccounts, parseRegion, parseRoles } from './roles.js';
 import type { RunContext } from './context.js';
+import { isProxyUrl, PROXY_EXPECTED, proxyVariableProblem, stsEndpointVariableProblem } from './endpoints.js';
 
 export type { RoleArn } from './aws-names.js';
 export type { InputReader } from './input-reader.js';
@@ -105,8 +106,11 @@ export function parseSettings(read: InputReader, context: RunContext, origin?: (
   const httpProxy = inputs.text('http-proxy');
   if (httpProxy !== '' && !isProxyUrl(httpProxy)) {
     // A proxy URL may carry a password: never echo it.
-    inputs.problem('http-proxy', undefined, 'a proxy URL such as http://proxy.example.com:3128');
+    inputs.problem('http-proxy', undefined, PROXY_EXPECTED);
   }
+  inputs.otherProblem(proxyVariableProblem(httpProxy !== '', context.proxy));
+  // The endpoint the SDK will use, wherever it comes from, receives the token: checked like the input.
+  inputs.otherProblem(stsEndpointVariableProblem(inputs.text('sts-endpoint'), { AWS_ENDPOINT_URL_STS: context.aws.stsEndpoint, AWS_ENDPOINT_URL: context.aws.endpointUrl }));
 
   const modes = parseModes(inputs, roleChaining, roleDurationSeconds);
   const chaining = parseChainingOptions(inputs, roleChaining);
@@ -154,12 +158,4 @@ export function parseSettings(read: InputReader, context: RunContext, origin?: (
 function unsetNote(inputs: Inputs, outputEnvCredentials: boolean): string[] {
   if (outputEnvCredentials || !inputs.bool('unset-current-credentials', false)) return [];
   return ['unset-current-credentials has no effect with output-env-credentials: false, as in configure-aws-credentials: no variable is exported or blanked.'];
-}
-
-function isProxyUrl(value: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
 }

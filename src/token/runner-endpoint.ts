@@ -4,6 +4,7 @@ import { HttpError, httpGet, HttpStatusError, isTransientStatus, type HttpAgents
 import { attemptTimeoutMs, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import type { RunContext } from '../inputs/context.js';
 import { missingPermissionError } from './permission.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 
 export interface TokenRequest {
   readonly audience: string;
@@ -38,8 +39,20 @@ export function describeAnswer(response: HttpResponse): string {
 /** The runner's token endpoint, or a clear error (before any request) when the job may not request tokens. */
 export function runnerTokenEndpoint(context: RunContext): NonNullable<RunContext['tokenRequest']> {
   if (!context.tokenRequest) throw missingPermissionError(context.run);
+  // Surrounding whitespace (a trailing line break from an env file) is already trimmed; anything
+  // else but visible ASCII inside would make a broken or split Authorization header.
+  if (!BEARER.test(context.tokenRequest.bearer)) {
+    throw new KeylessError(
+      'token-request-failed',
+      "ACTIONS_ID_TOKEN_REQUEST_TOKEN has whitespace or control characters inside it (not shown: it is a secret); expected the runner's request token on one line. Nothing was requested.",
+      ['On a self-hosted runner, check whatever sets this variable; a trailing line break is ignored.'],
+    );
+  }
   return context.tokenRequest;
 }
+
+/** The runner's request token: visible ASCII only (it goes into an Authorization header). */
+const BEARER = /^[\x21-\x7e]+$/;
 
 export async function requestRunnerToken(context: RunContext, request: TokenRequest): Promise<string> {
   const { url: endpoint, bearer } = runnerTokenEndpoint(context);
@@ -53,7 +66,7 @@ export async function requestRunnerToken(context: RunContext, request: TokenRequ
           { url: url.href, headers: { authorization: `Bearer ${bearer}` }, timeoutMs: attemptTimeoutMs(request.timeoutMs, request.retry.deadline), maxBytes: 64_000 },
           request.agents,
         );
-        if (answer.status !== 200) throw new HttpStatusError(answer, `HTTP ${answer.status}: ${answer.body.slice(0, 300).replace(JWT_LIKE, '<redacted JWT>')}`);
+        if (answer.status !== 200) throw new HttpStatusError(answer, `HTTP ${answer.status}: ${quoteIfNeeded(answer.body.slice(0, 300).replace(JWT_LIKE, '<redacted JWT>'))}`);
         return answer;
       },
       isTransientTokenError,

@@ -16,6 +16,7 @@ import {
 } from './keys.js';
 import { parseTrustPolicy, type ParsedStatement } from './policy.js';
 import { matchesStringLike } from './wildcard.js';
+import { quote, quoteIfNeeded } from '../shared/outside-text.js';
 
 export interface StatementReason {
   readonly kind: 'principal' | 'action' | 'condition';
@@ -64,7 +65,7 @@ export function looksLikeTemplate(value: string): boolean {
 }
 
 function statementLabel(s: { index: number; sid?: string }): string {
-  return `statement ${s.index}${s.sid ? ` "${s.sid}"` : ''}`;
+  return `statement ${s.index}${s.sid ? ` ${quote(s.sid)}` : ''}`;
 }
 
 function show(values: readonly string[]): string {
@@ -154,7 +155,8 @@ function evaluateStatement(
 }
 
 function summarise(results: readonly StatementResult[], decision: TrustDecision['decision'], action: string, subject: string | undefined): string {
-  const who = subject ? ` for ${subject}` : '';
+  // The subject and Sids come from the token and the policy file: never raw in a log line.
+  const who = subject ? ` for ${quoteIfNeeded(subject)}` : '';
   if (decision === 'explicit-deny') {
     const deny = results.find((r) => r.effect === 'Deny' && r.applies)!;
     return `Denied: ${statementLabel(deny)} (Deny) applies to this token${who}`;
@@ -210,7 +212,7 @@ export function formatDecision(decision: TrustDecision): string {
       : decision.decision === 'explicit-deny'
         ? 'DENIED (explicit deny)'
         : 'DENIED (implicit deny: no Allow statement applies)';
-  const lines = [`${head}: ${decision.action}${decision.subject ? ` for ${decision.subject}` : ''}`, `  issuer: ${decision.issuer}`];
+  const lines = [`${head}: ${decision.action}${decision.subject ? ` for ${quoteIfNeeded(decision.subject)}` : ''}`, `  issuer: ${quoteIfNeeded(decision.issuer)}`];
   for (const s of decision.statements) {
     const label = `${statementLabel(s)} (${s.effect})`;
     if (s.applies) {

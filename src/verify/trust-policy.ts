@@ -9,6 +9,7 @@ import { inputProblem, KeylessError } from '../shared/errors.js';
 import type { Claims } from './token.js';
 import type { RoleArn } from '../inputs/settings.js';
 import type { Logger } from '../shared/ports.js';
+import { quoteIfNeeded } from '../shared/outside-text.js';
 
 export interface LoadedTrustPolicy {
   readonly file: string;
@@ -43,7 +44,7 @@ export async function loadTrustPolicy(file: string, expected: { audience: string
   }
   // The size rules are IAM's business when the policy is saved: a policy in use fits the account's quota.
   for (const finding of lintTrustPolicy(document, expected)) {
-    if (finding.severity === 'error' && !SIZE_RULE_IDS.has(finding.ruleId)) log.warning(`trust-policy ${file}: ${finding.ruleId} at ${finding.path}: ${finding.message}`);
+    if (finding.severity === 'error' && !SIZE_RULE_IDS.has(finding.ruleId)) log.warning(`trust-policy ${quoteIfNeeded(file)}: ${finding.ruleId} at ${finding.path}: ${finding.message}`);
   }
   return { file, document };
 }
@@ -58,7 +59,7 @@ export async function checkTrustPolicy(policy: LoadedTrustPolicy, claims: Claims
       formatDecision(decision).split('\n'),
     );
   }
-  log.info(`Trust policy ${policy.file} admits this token: ${decision.summary}`);
+  log.info(`Trust policy ${quoteIfNeeded(policy.file)} admits this token: ${decision.summary}`);
 }
 
 /** After an STS AccessDenied: what the local copy of the trust policy says about the same claims. */

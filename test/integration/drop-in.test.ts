@@ -47,7 +47,7 @@ const CAC_INPUTS: Record<string, { inputs: Record<string, string>; env?: Record<
     expect: { refused: /role-chaining: true found no source credentials to chain from/ },
   },
   audience: { inputs: { audience: 'sts.amazonaws.com' }, expect: { ok: (r) => expect(r.exitCode).toBe(0) } },
-  'http-proxy': { inputs: { 'http-proxy': 'not a url' }, expect: { refused: /input "http-proxy": expected a proxy URL/ } },
+  'http-proxy': { inputs: { 'http-proxy': 'not a url' }, expect: { refused: /input "http-proxy": expected an http:\/\/ or https:\/\/ proxy URL/ } },
   'no-proxy': { inputs: { 'no-proxy': '127.0.0.1' }, expect: { ok: (r) => expect(r.exitCode).toBe(0) } },
   'mask-aws-account-id': {
     inputs: { 'mask-aws-account-id': 'true' },

@@ -117,7 +117,7 @@ describe('parseSettings: each invalid input names the input, the value and what 
     ['claim rule empty pattern', { ...base, 'require-claims': 'repository: a,,b' }, /require-claims.*empty pattern/],
     ['both role inputs', { ...base, 'role-by-environment': `prod: ${ROLE}` }, /either role-to-assume or role-by-environment/],
     ['role table line', { 'aws-region': 'us-east-1', 'role-by-environment': 'prod arn:aws:iam::123456789012:role/x' }, /input "role-by-environment"/],
-    ['proxy not a URL', { ...base, 'http-proxy': 'proxy:3128:x' }, /input "http-proxy": expected a proxy URL/],
+    ['proxy not a URL', { ...base, 'http-proxy': 'proxy:3128:x' }, /input "http-proxy": expected an http:\/\/ or https:\/\/ proxy URL/],
   ])('%s', (_name, inputs, expected) => {
     expect(problemOf(inputs)).toMatch(expected);
   });
