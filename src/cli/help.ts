@@ -13,6 +13,7 @@ Usage:
   keyless trust-policy test FILE... [--json]
   keyless trust-policy prove (--policy FILE --only KEY=VALUE[,VALUE...] | --disjoint A B) [--json]
   keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|terraform|aws-cli | --apply)
+  keyless trail SOURCE... [--since T] [--until T] [--roles SOURCE] [--expect PATTERN] [--json | --format csv|markdown]
   keyless --version
   keyless --help
   keyless help COMMAND    (e.g. keyless help trust-policy lint)
@@ -25,6 +26,7 @@ Commands:
   trust-policy test       check that given runs are allowed or denied (expectation files)
   trust-policy prove      prove exactly which runs a role admits, or find one it should not
   setup aws               the OIDC provider, a least-privilege role and the workflow, in one command
+  trail                   who did what with each role, from CloudTrail: sessions, calls, exceptions
 
 ${EXIT_CODES_HELP}
 Run "keyless trust-policy COMMAND --help" (or "keyless help trust-policy COMMAND") for a command's options.
