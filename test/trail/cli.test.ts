@@ -116,7 +116,7 @@ describe('keyless trail', () => {
     expect(r.stderr).toContain(message);
   });
 
-  it('keyless trail --help, through the CLI's dispatch', async () => {
+  it('keyless trail --help, through the CLI dispatch', async () => {
     const { io, out } = captureIo(dir);
     expect(await run(['trail', '--help'], io)).toBe(0);
     expect(out.stdout).toContain('Usage: keyless trail SOURCE...');
