@@ -63,7 +63,7 @@ export function trailCommand(args: string[], io: CliIo, env: TrailEnv): Promise<
     const auditRecords = settings.auditRecords.length > 0 ? readAuditRecords(settings.auditRecords, cwd, warn) : undefined;
     const roles = await readRoles(settings, io);
     const { runTrail } = await import('../trail/run.js');
-    const { GitHubAccessError } = await import('../trail/github-runs.js');
+    const { TrailSourceError } = await import('../trail/errors.js');
     const report = await runTrail(
       {
         sources: settings.sources,
@@ -78,7 +78,7 @@ export function trailCommand(args: string[], io: CliIo, env: TrailEnv): Promise<
       env,
       warn,
     ).catch((error: unknown) => {
-      if (error instanceof GitHubAccessError) throw new CliError(error.message);
+      if (error instanceof TrailSourceError) throw new CliError(error.message);
       throw error;
     });
     const { formatTrail } = await import('../trail/format/index.js');

@@ -4,6 +4,7 @@
  * error naming the permission the token needs. The client is behind a small interface so tests
  * use a loopback GitHub API and the CLI loads Octokit only for --github.
  */
+import { TrailSourceError } from './errors.js';
 
 export interface RunApproval {
   readonly user: string;
@@ -29,7 +30,6 @@ export interface GitHubRunsClient {
   get(path: string): Promise<{ status: number; body: unknown }>;
 }
 
-export class GitHubAccessError extends Error {}
 
 const PERMISSION = 'a token with "actions: read" on the repository (GITHUB_TOKEN with permissions: actions: read, or a PAT with repo scope)';
 
@@ -41,9 +41,9 @@ async function getJson(client: GitHubRunsClient, path: string): Promise<unknown>
   const { status, body } = await client.get(path);
   if (status === 403 || status === 404) {
     const why = status === 404 ? 'not found (or not visible to this token)' : 'forbidden';
-    throw new GitHubAccessError(`--github: GET ${path} answered ${status} ${why}: it needs ${PERMISSION}`);
+    throw new TrailSourceError(`--github: GET ${path} answered ${status} ${why}: it needs ${PERMISSION}`);
   }
-  if (status < 200 || status >= 300) throw new GitHubAccessError(`--github: GET ${path} answered HTTP ${status}`);
+  if (status < 200 || status >= 300) throw new TrailSourceError(`--github: GET ${path} answered HTTP ${status}`);
   return body;
 }
 

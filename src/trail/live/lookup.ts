@@ -9,6 +9,7 @@ import type { CloudTrailRecord } from '../read/shapes.js';
 import { isRecord } from '../read/shapes.js';
 import { githubProviderOf, textAt } from '../sessions/fields.js';
 import type { TrailPeriod } from '../types.js';
+import { TrailSourceError } from '../errors.js';
 
 export const LOOKUP_INTERVAL_MS = 500;
 
@@ -39,6 +40,14 @@ export async function* liveRecords(options: LiveOptions): AsyncGenerator<CloudTr
   const { CloudTrailClient, LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   const client = new CloudTrailClient({ region: options.region });
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const send = async (command: InstanceType<typeof LookupEventsCommand>) => {
+    try {
+      return await client.send(command);
+    } catch (error) {
+      const e = error as Error;
+      throw new TrailSourceError(`--live: CloudTrail LookupEvents failed (${e.name}: ${e.message}); it needs cloudtrail:LookupEvents in region ${JSON.stringify(options.region)}`);
+    }
+  };
   let last = 0;
   let requests = 0;
   const followed = new Set<string>();
@@ -51,9 +60,8 @@ export async function* liveRecords(options: LiveOptions): AsyncGenerator<CloudTr
       do {
         const wait = last + LOOKUP_INTERVAL_MS - Date.now();
         if (requests > 0 && wait > 0) await sleep(wait);
-        last = Date.now();
         requests++;
-        const answer = await client.send(
+        const answer = await send(
           new LookupEventsCommand({
             LookupAttributes: [attribute],
             ...(options.period.since !== undefined ? { StartTime: new Date(options.period.since) } : {}),
@@ -62,6 +70,8 @@ export async function* liveRecords(options: LiveOptions): AsyncGenerator<CloudTr
             ...(token !== undefined ? { NextToken: token } : {}),
           }),
         );
+        // Spaced from the answer, not the request: the service counts arrivals, and the first request is slow (SDK set-up).
+        last = Date.now();
         token = answer.NextToken;
         for (const event of answer.Events ?? []) {
           let record: unknown;
