@@ -104,6 +104,25 @@ describe('sources', () => {
     expect(g.warnings[0]).toMatch(/not a valid gzip file \(Z_BUF_ERROR\)|unexpected end/);
   });
 
+  it('lookup-events output and CloudTrail Lake rows give the same record as the S3 file', async () => {
+    const lookup = JSON.stringify({ Events: [{ EventId: SUCCESS.eventID, EventName: SUCCESS.eventName, CloudTrailEvent: JSON.stringify(SUCCESS) }] });
+    const lake = JSON.stringify({
+      QueryStatus: 'FINISHED',
+      QueryResultRows: [Object.entries(SUCCESS).map(([k, v]) => ({ [k]: typeof v === 'object' && v !== null ? JSON.stringify(v) : v }))],
+    });
+    const raw = JSON.stringify({ QueryResultRows: [[{ eventJson: JSON.stringify(SUCCESS) }]] });
+    for (const text of [lookup, lake, raw]) {
+      const { records, warnings } = await readAll(Readable.from([Buffer.from(text)]));
+      expect(warnings).toEqual([]);
+      expect(records).toEqual([SUCCESS]);
+    }
+    const bad = await readAll(Readable.from([Buffer.from(JSON.stringify({ Events: [{ EventId: 'x' }, { CloudTrailEvent: '{nope' }] }))]), 'events.json');
+    expect(bad.warnings).toEqual([
+      'events.json: record 0 skipped: a lookup-events event without a CloudTrailEvent string',
+      expect.stringMatching(/^events\.json: record 1 skipped: its CloudTrailEvent is not valid JSON/),
+    ]);
+  });
+
   it('an empty directory reads nothing', () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
