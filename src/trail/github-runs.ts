@@ -83,7 +83,9 @@ export async function fetchRuns(client: GitHubRunsClient, wanted: ReadonlyArray<
 
 /** The client over @actions/github's Octokit (loaded lazily: the CLI bundle stubs it unless --github needs it). */
 export async function octokitRunsClient(token: string, baseUrl: string | undefined): Promise<GitHubRunsClient> {
-  const { getOctokit } = await import('@actions/github');
+  const { getOctokit } = (await import('@actions/github')) as Partial<typeof import('@actions/github')>;
+  // The bundles swap @actions/github for a context-only stand-in (scripts/bundle): say so rather than crash.
+  if (typeof getOctokit !== 'function') throw new TrailSourceError('--github: this build of keyless was bundled without the GitHub client (@actions/github is replaced in scripts/bundle)');
   const octokit = getOctokit(token, baseUrl !== undefined ? { baseUrl } : {});
   return {
     get: async (path) => {
