@@ -50,6 +50,10 @@ export class JsonContainerScanner {
     let i = 0;
     if (this.capturing) this.captureStart = 0;
     while (i < len) {
+      if (!this.inString && this.arrayDepth > 0 && this.depth > this.arrayDepth) {
+        i = this.skipInsideElement(buf, i, len);
+        continue;
+      }
       if (this.inString) {
         if (this.escapeNext) {
           this.escapeNext = false;
@@ -102,6 +106,50 @@ export class JsonContainerScanner {
       i++;
     }
     if (this.capturing) this.keepPart(buf.subarray(this.captureStart, len));
+  }
+
+  /**
+   * The hot path: inside an element only nesting and strings matter, so this loop keeps its state
+   * in locals and jumps over strings with indexOf. Returns where the general loop resumes.
+   */
+  private skipInsideElement(buf: Buffer, from: number, len: number): number {
+    let depth = this.depth;
+    const stop = this.arrayDepth;
+    let i = from;
+    while (i < len) {
+      const c = buf[i]!;
+      if (c === QUOTE) {
+        let j = i + 1;
+        for (;;) {
+          const q = buf.indexOf(QUOTE, j);
+          if (q < 0) {
+            // The string goes on in the next chunk.
+            this.depth = depth;
+            this.inString = true;
+            this.escapeNext = oddBackslashesBefore(buf, len, j);
+            return len;
+          }
+          if (!oddBackslashesBefore(buf, q, j)) {
+            i = q + 1;
+            break;
+          }
+          j = q + 1;
+        }
+        continue;
+      }
+      if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        depth--;
+        if (depth === stop) {
+          this.depth = depth;
+          this.endCapture(buf, i + 1, this.arrayKind);
+          return i + 1;
+        }
+      }
+      i++;
+    }
+    this.depth = depth;
+    return len;
   }
 
   private addKeyPart(part: Buffer): void {
