@@ -92,7 +92,7 @@ describe('sources', () => {
   });
 
   it('truncated file and a record of another shape: warnings with the record index, the rest read', async () => {
-    const text = JSON.stringify({ Records: [SUCCESS, { hello: 'world' }, SUCCESS] });
+    const text = JSON.stringify({ Records: [SUCCESS, { ...SUCCESS, eventTime: '\u001b[2J' }, SUCCESS] });
     const { records, warnings } = await readAll(Readable.from([Buffer.from(text.slice(0, text.length - 200))]), 'standard input');
     expect(records).toHaveLength(1);
     expect(warnings).toEqual([

@@ -10,11 +10,14 @@ export type CloudTrailRecord = Record<string, unknown>;
 /** Record-valued columns that Lake returns as JSON text. */
 const NESTED_COLUMNS = new Set(['userIdentity', 'requestParameters', 'responseElements', 'additionalEventData', 'resources', 'tlsDetails']);
 
+/** CloudTrail's eventTime form; anything else is a record of another shape (and never reaches the terminal). */
+const EVENT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
 /** A CloudTrail record: an object with eventName and eventSource (eventTime too, except in records authors trimmed). */
 export function isRecord(value: unknown): value is CloudTrailRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const r = value as CloudTrailRecord;
-  return typeof r.eventName === 'string' && (typeof r.eventTime === 'string' || typeof r.eventSource === 'string') && (r.eventTime === undefined || typeof r.eventTime === 'string');
+  return typeof r.eventName === 'string' && (typeof r.eventTime === 'string' || typeof r.eventSource === 'string') && (r.eventTime === undefined || (typeof r.eventTime === 'string' && EVENT_TIME.test(r.eventTime)));
 }
 
 /** The records in one element; a string saying why when it is not one. */
@@ -23,7 +26,7 @@ export function recordsOf(kind: ContainerKind, bytes: Buffer): CloudTrailRecord[
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    return `not valid JSON (${(error as Error).message})`;
+    return `not valid JSON (${JSON.stringify((error as Error).message)})`;
   }
   if (kind === 'Events') return fromLookupEvent(value);
   if (kind === 'QueryResultRows') return fromLakeRow(value);
@@ -41,7 +44,7 @@ function fromLookupEvent(value: unknown): CloudTrailRecord[] | string {
     const record = JSON.parse(text) as unknown;
     return isRecord(record) ? [record] : 'its CloudTrailEvent is not a CloudTrail record';
   } catch (error) {
-    return `its CloudTrailEvent is not valid JSON (${(error as Error).message})`;
+    return `its CloudTrailEvent is not valid JSON (${JSON.stringify((error as Error).message)})`;
   }
 }
 
