@@ -40,7 +40,7 @@ export function trailJson(report: TrailReport): string {
   const doc = {
     period: { since: report.period.since ?? null, until: report.period.until ?? null, first_event: seen.first ?? null, last_event: seen.last ?? null },
     sources: report.sources,
-    counts: { ...counts, unattributed_keys: report.unattributedKeys },
+    counts: { records: counts.records, skipped: counts.skipped, files: counts.files, outside_period: counts.outsidePeriod, other_providers: counts.otherProviders, unattributed_keys: report.unattributedKeys },
     sessions: allSessions(report.trail.sessions).map((s) => sessionJson(s, report)),
     failed_attempts: failed.map((f) => ({ role: f.role, subject: f.subject, provider: f.provider, error_code: f.errorCode, count: f.count, first: f.first, last: f.last, source_ips: [...f.sourceIps] })),
     findings: report.findings.map((f) => ({ rule: f.rule, severity: f.severity, role: f.role, subject: f.subject, message: f.message, ...(f.sessions ? { sessions: f.sessions } : {}) })),
