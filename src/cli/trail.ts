@@ -1,10 +1,11 @@
 /** `keyless trail`: reads CloudTrail, joins what was asked, prints the report (see trail-help.ts). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FoundRole } from '../trust/audit/types.js';
 import { parseAuditRecords, type AuditRecordLite } from '../trail/joins/audit-records.js';
 import { readProblem, guarded } from './args.js';
 import type { CliIo } from './cli-io.js';
+import type { CommandHost } from './host.js';
 import { CliError } from './inputs.js';
 import { rolesFromPaths } from './sources.js';
 import { parseTrailArgs, type TrailSettings } from './trail-args.js';
@@ -18,13 +19,12 @@ export function trailEnv(env: NodeJS.ProcessEnv): TrailEnv {
   return { ...(token ? { githubToken: token } : {}), ...(env.GITHUB_API_URL ? { githubApiUrl: env.GITHUB_API_URL } : {}), ...(region ? { awsRegion: region } : {}) };
 }
 
-
-function readAuditRecords(files: readonly string[], cwd: string, warn: (t: string) => void): AuditRecordLite[] {
+function readAuditRecords(files: readonly string[], host: CommandHost, warn: (t: string) => void): AuditRecordLite[] {
   const records: AuditRecordLite[] = [];
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(resolve(cwd, file), 'utf8');
+      text = host.readText(resolve(host.cwd, file));
     } catch (error) {
       throw new CliError(`--audit-records ${JSON.stringify(file)}: cannot read the file (${readProblem(error)})`);
     }
@@ -35,10 +35,9 @@ function readAuditRecords(files: readonly string[], cwd: string, warn: (t: strin
   return records;
 }
 
-async function readRoles(settings: TrailSettings, io: CliIo): Promise<FoundRole[] | undefined> {
+async function readRoles(settings: TrailSettings, host: CommandHost, note: (text: string) => void): Promise<FoundRole[] | undefined> {
   if (settings.roles.length === 0) return undefined;
-  if (!io.host) throw new CliError('this build of keyless cannot read files for --roles');
-  return rolesFromPaths(settings.roles, io.host, io.stderr);
+  return rolesFromPaths(settings.roles, host, note);
 }
 
 export function trailCommand(args: string[], io: CliIo, env: TrailEnv): Promise<number> {
@@ -53,15 +52,17 @@ export function trailCommand(args: string[], io: CliIo, env: TrailEnv): Promise<
       io.stdout(emitSql(settings.emitSql, { ...(settings.table !== undefined ? { table: settings.table } : {}), ...(settings.since !== undefined ? { since: settings.since } : {}), ...(settings.until !== undefined ? { until: settings.until } : {}) }));
       return 0;
     }
-    const cwd = io.host?.cwd ?? process.cwd();
+    if (!io.host) throw new CliError('this build of keyless cannot read files for the trail');
+    const host = io.host;
+    const cwd = host.cwd;
     // Every input is checked before anything is read or sent.
     for (const source of settings.sources) {
       if (source !== '-' && !existsSync(resolve(cwd, source))) throw new CliError(`SOURCE ${JSON.stringify(source)}: no such file or directory`);
     }
     if (settings.github && env.githubToken === undefined) throw new CliError('--github needs a token in GITHUB_TOKEN or GH_TOKEN (with actions: read on the repositories)');
     const warn = (text: string): void => io.stderr(text);
-    const auditRecords = settings.auditRecords.length > 0 ? readAuditRecords(settings.auditRecords, cwd, warn) : undefined;
-    const roles = await readRoles(settings, io);
+    const auditRecords = settings.auditRecords.length > 0 ? readAuditRecords(settings.auditRecords, host, warn) : undefined;
+    const roles = await readRoles(settings, host, io.stderr);
     const { runTrail } = await import('../trail/run.js');
     const { TrailSourceError } = await import('../trail/errors.js');
     const report = await runTrail(

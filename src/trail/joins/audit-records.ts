@@ -31,7 +31,7 @@ export function parseAuditRecords(text: string, file: string): { records: AuditR
       if (value.operation !== undefined && value.operation !== 'AssumeRoleWithWebIdentity') return;
       records.push({ role_arn: value.role_arn, session_name: value.session_name, sub: value.sub ?? null, time: value.time, expiration: String(value.expiration ?? ''), run_id: value.run_id ?? null, token_jti: value.token_jti ?? null });
     } catch (error) {
-      problems.push(`${file}: line ${i + 1} skipped: ${(error as Error).message}`);
+      problems.push(`${file}: line ${i + 1} skipped: ${JSON.stringify((error as Error).message)}`);
     }
   });
   return { records, problems };
