@@ -14,6 +14,7 @@ Usage:
   keyless trust-policy prove (--policy FILE --only KEY=VALUE[,VALUE...] | --disjoint A B) [--json]
   keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|terraform|aws-cli | --apply)
   keyless reach --workflows DIR... [--repository OWNER/REPO]... ROLES... [--github] [--json | --format sarif|mermaid]
+  keyless trail SOURCE... [--since T] [--until T] [--roles SOURCE] [--expect PATTERN] [--json | --format csv|markdown]
   keyless --version
   keyless --help
   keyless help COMMAND    (e.g. keyless help trust-policy lint)
@@ -27,6 +28,7 @@ Commands:
   trust-policy prove      prove exactly which runs a role admits, or find one it should not
   setup aws               the OIDC provider, a least-privilege role and the workflow, in one command
   reach                   who on GitHub can obtain each role: workflows × trust policies × settings
+  trail                   who did what with each role, from CloudTrail: sessions, calls, exceptions
 
 ${EXIT_CODES_HELP}
 Run "keyless trust-policy COMMAND --help" (or "keyless help trust-policy COMMAND") for a command's options.

@@ -1,4 +1,4 @@
-/** The `keyless` CLI's top level: help, version, dispatch to `trust-policy` and `setup`; bad input is exit code 2. */
+/** The `keyless` CLI's top level: help, version, dispatch to `trust-policy`, `setup` and `trail`; bad input is exit code 2. */
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { MAIN_HELP } from './help.js';
 import { CliError } from './inputs.js';
@@ -29,10 +29,11 @@ export function run(argv: readonly string[], io: CliIo): number | Promise<number
     // Loaded only for `setup`, so the trust-policy commands start as fast as before.
     if (command === 'setup') return import('./setup.js').then((setup) => setup.setupCommand(rest, io));
     if (command === 'reach') return import('./reach.js').then((reach) => reach.reachCommand(rest, io));
+    if (command === 'trail') return import('./trail.js').then((trail) => trail.trailCommand(rest, io, trail.trailEnv(process.env)));
     throw new CliError(
       command.startsWith('-')
         ? `unknown flag ${command}; run "keyless --help"`
-        : `unknown command ${JSON.stringify(command)}; expected "trust-policy", "setup" or "reach" ("keyless --help")`,
+        : `unknown command ${JSON.stringify(command)}; expected "trust-policy", "setup", "reach" or "trail" ("keyless --help")`,
     );
   } catch (error) {
     if (error instanceof CliError) {

@@ -2,7 +2,8 @@
  * A loopback GitHub REST API: routes by GitHub's own path templates
  * (`/repos/{owner}/{repo}/environments`), each answering with a status, a JSON body and headers in
  * GitHub's documented shapes. It records every request (method and path, query left out) so that
- * tests can count them. Used by the reach tests and the demo; other commands add their routes.
+ * tests can count them (and see the Authorization each carried). Used by the reach and trail tests
+ * and the reach demo.
  */
 import { startLoopbackServer } from './http.js';
 
@@ -19,10 +20,16 @@ export interface GitHubApiRoute {
   answer(params: Readonly<Record<string, string>>, url: URL): GitHubApiAnswer | Promise<GitHubApiAnswer>;
 }
 
+export interface GitHubApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly authorization: string | undefined;
+}
+
 export interface LocalGitHubApi {
   /** http://127.0.0.1:PORT: GITHUB_API_URL for the client. */
   readonly url: string;
-  readonly requests: readonly { readonly method: string; readonly path: string }[];
+  readonly requests: readonly GitHubApiRequest[];
   close(): Promise<void>;
 }
 
@@ -44,11 +51,11 @@ function matcher(template: string): (path: string) => Record<string, string> | u
 
 export async function startLocalGitHubApi(routes: readonly GitHubApiRoute[]): Promise<LocalGitHubApi> {
   const compiled = routes.map((route) => ({ route, match: matcher(route.path) }));
-  const requests: { method: string; path: string }[] = [];
+  const requests: GitHubApiRequest[] = [];
   const server = await startLoopbackServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = request.method ?? 'GET';
-    requests.push({ method, path: url.pathname });
+    requests.push({ method, path: url.pathname, authorization: request.headers.authorization });
     let answer: GitHubApiAnswer = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
     for (const { route, match } of compiled) {
       const params = route.method === method ? match(url.pathname) : undefined;

@@ -1,0 +1,15 @@
+/** A trail finding: JSON fields as in `trust-policy audit` (rule, severity, message) plus role and subject. */
+export type TrailSeverity = 'error' | 'warning' | 'note';
+
+export interface TrailFinding {
+  readonly rule: 'unexpected-subject' | 'denied-attempts' | 'session-ip-changed' | 'unused-trust' | 'unmatched-session';
+  readonly severity: TrailSeverity;
+  readonly role: string;
+  readonly subject: string | null;
+  readonly message: string;
+  /** The sessions it concerns (access key ids), where it concerns sessions. */
+  readonly sessions?: readonly string[];
+}
+
+/** Quoted as JSON, so that text from the logs never reaches a terminal raw. */
+export const q = (value: string): string => JSON.stringify(value);
