@@ -1,6 +1,6 @@
 /** Pure formatting of the CLI's reports and JSON documents. */
 import type { LintFinding, MissingClaim, TrustDecision, TrustPolicyDocument } from '../trust/index.js';
-import { carriesIds, formatDecision } from '../trust/index.js';
+import { carriesIds, formatDecision, sizeFindings } from '../trust/index.js';
 import { compactPaths, groupFindings } from './group-findings.js';
 
 export const UNVERIFIED_TOKEN_NOTICE = 'the token was only decoded to read its claims; its signature was NOT verified';
@@ -70,6 +70,8 @@ export function evaluateJson(decision: TrustDecision, inputs: EvaluateInputs, mi
   return `${JSON.stringify({ ...decision, input, missingClaims }, null, 2)}\n`;
 }
 
+const NAME_ONLY_FORM = 'use the name-only form';
+
 /** Notes about a generated policy (placeholders to replace, forms chosen), naming the repositories each form is for. */
 export function generateNotes(options: {
   account?: string;
@@ -90,13 +92,34 @@ export function generateNotes(options: {
   const which = (list: string[]) => (repositories.length > 1 ? ` of ${list.join(', ')}` : '');
   if (nameOnly.length > 0) {
     notes.push(
-      `subjects${which(nameOnly)} use the name-only form repo:OWNER/REPO:…; repositories created, renamed or transferred since 2026-07-15 get repo:OWNER@OWNER_ID/REPO@REPO_ID:… instead (give OWNER@OWNER_ID/REPO@REPO_ID, or --owner-id and --repository-id, from the token's repository_owner_id and repository_id claims)`,
+      `subjects${which(nameOnly)} ${NAME_ONLY_FORM} repo:OWNER/REPO:…; repositories created, renamed or transferred since 2026-07-15 get repo:OWNER@OWNER_ID/REPO@REPO_ID:… instead (give OWNER@OWNER_ID/REPO@REPO_ID, or --owner-id and --repository-id, from the token's repository_owner_id and repository_id claims)`,
     );
   }
   if (immutable.length > 0 && !options.includeNameOnly) {
     notes.push(`subjects${which(immutable)} use the immutable form repo:OWNER@OWNER_ID/REPO@REPO_ID:…; add --include-name-only if ${immutable.length > 1 ? 'these repositories still get' : 'this repository still gets'} name-only subjects`);
   }
   return notes;
+}
+
+/**
+ * The name-only note is true of almost every policy written today (a happy-path detail): the text
+ * output shows it with --verbose only; --json always lists it.
+ */
+export function isVerboseNote(note: string): boolean {
+  return note.includes(` ${NAME_ONLY_FORM} `);
+}
+
+/** Writes the notes to stderr, leaving out the happy-path details unless `verbose`. */
+export function printNotes(stderr: (text: string) => void, notes: readonly string[], verbose: boolean): void {
+  for (const note of notes) if (verbose || !isVerboseNote(note)) stderr(`note: ${note}\n`);
+}
+
+/**
+ * What IAM's size quota means for a generated policy (size.ts's words, as lint says them).
+ * `policy` must carry a 12-digit account: the ACCOUNT_ID placeholder is two characters shorter.
+ */
+export function sizeNotes(policy: unknown, quota?: number): string[] {
+  return sizeFindings(policy, quota).map((f) => `${f.message} (${f.ruleId})`);
 }
 
 /** The human generate output: the policy itself, as JSON ready to use. */

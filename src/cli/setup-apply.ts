@@ -7,11 +7,16 @@ import { describeStep, formatPlan } from '../iam/report.js';
 import { workflowSnippet } from '../iam/workflow.js';
 import { intendedTrustPolicy } from '../iam/trust.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
+import { printNotes } from './format.js';
 import { setupNotes } from './setup.js';
 
 export interface ApplyOptions {
   readonly json: boolean;
   readonly yes: boolean;
+  /** Also print the happy-path notes (the subject form). */
+  readonly verbose?: boolean;
+  /** The account's "Role trust policy length" quota, when stated (--max-size). */
+  readonly sizeQuota?: number;
   /** For tests in the same process; the default is the AWS SDK with the caller's credentials. */
   readonly iam?: IamApi;
 }
@@ -39,7 +44,7 @@ function jsonDocument(intent: SetupIntent, plan: SetupPlan, outcome: Record<stri
 }
 
 export async function applyCommand(intent: SetupIntent, options: ApplyOptions, io: CliIo): Promise<number> {
-  const notes = setupNotes(intent, 'apply');
+  const notes = setupNotes(intent, 'apply', options.sizeQuota);
   let plan: SetupPlan;
   let iam: IamApi;
   try {
@@ -51,7 +56,7 @@ export async function applyCommand(intent: SetupIntent, options: ApplyOptions, i
   }
   const allNotes = [...notes, ...plan.notes];
   if (!options.json) io.stdout(formatPlan(intent, plan, JSON.stringify(intendedTrustPolicy(intent, plan.account), null, 2)));
-  for (const note of allNotes) io.stderr(`note: ${note}\n`);
+  printNotes(io.stderr, allNotes, options.verbose === true);
 
   if (plan.steps.length === 0) {
     const roleArn = plan.roleArn!;
