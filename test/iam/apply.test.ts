@@ -206,8 +206,11 @@ describe('failures', () => {
       [['--role-name', 'bad name'], '--role-name: role name "bad name" must be 1 to 64 characters'],
       [['--workflow', 'octo-org/deploy/deploy.yml@main'], '--workflow: workflow "octo-org/deploy/deploy.yml@main" is not OWNER/REPO/.github/workflows/FILE.yml@REF'],
       [['--format', 'terraform'], '--apply sets up IAM directly; give it without --format'],
+      [['--account', '111111111111', '--account', '222222222222'], '--account is given twice ("111111111111" and "222222222222"); it takes one value'],
     ] as const) {
-      const r = await apply([...BASE, ...args, '--yes']);
+      // BASE names the role: a second --role-name would be the repeated-flag error.
+      const base = args[0] === '--role-name' ? BASE.slice(0, -2) : BASE;
+      const r = await apply([...base, ...args, '--yes']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(message);
     }
