@@ -97,7 +97,8 @@ async function main(): Promise<void> {
   core.setOutput('skipped', String(report.skipped));
   core.setOutput('errors', String(counts.error));
   core.setOutput('warnings', String(counts.warning));
-  core.info(`audited ${report.roles.length} roles trusting GitHub (${report.skipped} others skipped): ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes; SARIF written to ${sarifPath}`);
+  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  core.info(`audited ${n(report.roles.length, 'role')} trusting GitHub (${report.skipped} other${report.skipped === 1 ? '' : 's'} skipped): ${n(counts.error, 'error')}, ${n(counts.warning, 'warning')}, ${n(counts.note, 'note')}; SARIF written to ${sarifPath}`);
   if (settings.failOn === 'never') return;
   const worst = report.roles.flatMap((r) => r.findings).filter((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]);
   if (worst.length > 0) core.setFailed(`${worst.length} trust-policy finding${worst.length === 1 ? '' : 's'} at level ${settings.failOn} or above (fail-on-findings: ${settings.failOn})`);

@@ -96,14 +96,17 @@ export function readProblem(error: unknown): string {
   return (error as Error).message;
 }
 
-/** Runs an async command body; bad input (CliError) is exit code 2 with the message on stderr. */
+/**
+ * Runs an async command body; bad input (CliError) is exit code 2 with the message on stderr, a
+ * failed AWS call (a CliError with exitCode 3) exit code 3.
+ */
 export async function guarded(stderr: (text: string) => void, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
     if (error instanceof CliError) {
       stderr(`keyless: error: ${error.message}\n`);
-      return 2;
+      return 'exitCode' in error && error.exitCode === 3 ? 3 : 2;
     }
     throw error;
   }

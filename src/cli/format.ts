@@ -1,7 +1,7 @@
 /** Pure formatting of the CLI's reports and JSON documents. */
 import type { LintFinding, MissingClaim, TrustDecision, TrustPolicyDocument } from '../trust/index.js';
 import { carriesIds, formatDecision, sizeFindings } from '../trust/index.js';
-import { compactPaths, groupFindings } from './group-findings.js';
+import { formatGroups, groupFindings, GROUPED_FINDINGS_NOTE, type GroupableFinding } from './group-findings.js';
 
 export const UNVERIFIED_TOKEN_NOTICE = 'the token was only decoded to read its claims; its signature was NOT verified';
 
@@ -14,26 +14,41 @@ export function countFindings(findings: readonly LintFinding[]): { errors: numbe
   return { errors, warnings: findings.length - errors };
 }
 
-/** The human lint report: findings alike are grouped (see group-findings.ts). */
-export function formatLintReport(file: string, findings: readonly LintFinding[]): string {
+/** A lint finding under the CLI's field names (`rule`, as audit has it). */
+export function canonicalFinding(f: LintFinding): GroupableFinding {
+  return { rule: f.ruleId, severity: f.severity, message: f.message, path: f.path };
+}
+
+/** The rule whose findings the text report leaves to --verbose: true of most policies written today. */
+export const VERBOSE_RULE = 'name-only-sub';
+
+/**
+ * The human lint report: findings alike are grouped (see group-findings.ts), errors first. Without
+ * `verbose`, name-only-sub findings are only counted in the first line.
+ */
+export function formatLintReport(file: string, findings: readonly LintFinding[], verbose = true): string {
   const { errors, warnings } = countFindings(findings);
+  const hidden = verbose ? 0 : findings.filter((f) => f.ruleId === VERBOSE_RULE).length;
+  const shown = findings.filter((f) => verbose || f.ruleId !== VERBOSE_RULE);
+  const aside = hidden > 0 ? ` (${plural(hidden, `${VERBOSE_RULE} warning`)}: --verbose shows ${hidden === 1 ? 'it' : 'them'})` : '';
   if (findings.length === 0) return `${file}: no findings\n`;
-  const lines = [`${file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`];
-  const groups = groupFindings(findings);
-  const width = Math.max(...groups.map((g) => g.ruleId.length));
-  for (const g of groups) {
-    lines.push(`  ${g.severity.padEnd(7)} ${g.ruleId.padEnd(width)}  ${g.count > 1 ? `×${g.count}  ` : ''}${compactPaths(g.paths)}`);
-    lines.push(`          ${g.message}`);
-  }
-  if (groups.length < findings.length) {
-    lines.push('×N: N findings of one rule whose messages differ only in quoted values, shown once with every path; --json lists each.');
-  }
+  const lines = [`${file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${aside}`];
+  const groups = groupFindings(shown.map(canonicalFinding));
+  lines.push(...formatGroups(groups));
+  if (groups.length < shown.length) lines.push(GROUPED_FINDINGS_NOTE);
   return `${lines.join('\n')}\n`;
+}
+
+/** `ruleId`: lint's name for `rule` before 1.0, kept in its JSON as a deprecated alias. */
+function withRuleIdAlias<T extends { rule: string }>(item: T): T & { ruleId: string } {
+  return { ...item, ruleId: item.rule };
 }
 
 /** The `--json` lint document: every finding, and the same grouped as the text report groups them. */
 export function lintJson(file: string, findings: readonly LintFinding[], extra: Record<string, unknown> = {}): string {
-  return `${JSON.stringify({ file, ...countFindings(findings), ...extra, findings, groups: groupFindings(findings) }, null, 2)}\n`;
+  const canonical = findings.map(canonicalFinding);
+  const groups = groupFindings(canonical).map(({ lines: _lines, ...g }) => withRuleIdAlias(g));
+  return `${JSON.stringify({ file, ...countFindings(findings), ...extra, findings: canonical.map(withRuleIdAlias), groups }, null, 2)}\n`;
 }
 
 export interface EvaluateInputs {

@@ -87,7 +87,9 @@ exceed quota for ACLSizePerRole". policy-too-large is an error over the quota; w
 warns from 90 % of the quota.
 
 Findings alike (one rule, messages differing only in quoted values) are printed once, with their
-count (×N) and every path; --json lists each finding, and the same groups under "groups".
+count (×N) and every path, errors first; --json lists each finding, and the same groups under
+"groups". name-only-sub warnings (true of most policies written today) are counted in the first
+line and shown with --verbose; --json always lists them.
 
 Options:
   --policy FILE      the trust policy (document, AssumeRolePolicyDocument wrapper, or get-role output)
@@ -95,7 +97,10 @@ Options:
   --issuer URL       the expected issuer (default: any GitHub issuer)
   --max-size N       the account's "Role trust policy length" quota, if raised (2048-8192;
                      default 2048)
-  --json             print one JSON document {file, errors, warnings, size, findings, groups}
+  --json             print one JSON document {file, errors, warnings, size, findings, groups}; each
+                     finding is {rule, severity, message, path} (ruleId: the same as rule,
+                     deprecated, kept until 2.0)
+  --verbose          also show the name-only-sub warnings
   -h, --help         show this help
 
 Exit codes: 0 no error-level findings, 3 error-level findings, 2 bad usage or bad input.

@@ -11,7 +11,7 @@ export function lintCommand(args: string[], io: CliIo): number {
   const command = 'trust-policy lint';
   const v = parseFlags(
     args,
-    { policy: { type: 'string' }, audience: { type: 'string' }, issuer: { type: 'string' }, 'max-size': { type: 'string' }, json: { type: 'boolean' } },
+    { policy: { type: 'string' }, audience: { type: 'string' }, issuer: { type: 'string' }, 'max-size': { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
     command,
   );
   if (v.help) {
@@ -30,6 +30,6 @@ export function lintCommand(args: string[], io: CliIo): number {
     ...(sizeQuota !== undefined ? { sizeQuota } : {}),
   });
   const size = { characters: trustPolicySize(parseTrustPolicy(policy).document), quota: sizeQuota ?? DEFAULT_TRUST_POLICY_QUOTA, quotaStated: sizeQuota !== undefined };
-  io.stdout(v.json ? lintJson(file, findings, { size }) : formatLintReport(file, findings));
+  io.stdout(v.json ? lintJson(file, findings, { size }) : formatLintReport(file, findings, v.verbose === true));
   return hasLintErrors(findings) ? EXIT_FAILED : EXIT_OK;
 }

@@ -7,6 +7,7 @@ import { describeStep, formatPlan } from '../iam/report.js';
 import { workflowSnippet } from '../iam/workflow.js';
 import { intendedTrustPolicy } from '../iam/trust.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
+import { iamCallFailed, missingCredentials } from './aws-failure.js';
 import { printNotes } from './format.js';
 import { setupNotes } from './setup.js';
 
@@ -103,7 +104,8 @@ function failed(error: unknown, io: CliIo): number {
     return EXIT_USAGE;
   }
   if (error instanceof IamCallError) {
-    io.stderr(`keyless: error: IAM ${error.action} failed: ${error.code}: ${error.message}\n`);
+    const failure = error.code === 'NoCredentials' ? missingCredentials('--apply') : iamCallFailed('--apply', error.action, error.code, error.message);
+    io.stderr(`keyless: error: ${failure.message}\n`);
     return EXIT_FAILED;
   }
   throw error;

@@ -9,7 +9,7 @@ import { mightHoldRoles, readRoles, syntaxOf } from '../trust/audit/read.js';
 import type { FoundRole } from '../trust/audit/types.js';
 import { readProblem } from './args.js';
 import type { CommandHost } from './host.js';
-import { CliError } from './inputs.js';
+import { CliError, emptyPolicyFile } from './inputs.js';
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform']);
 const EXTENSIONS = /\.(json|ya?ml|template)$/i;
@@ -70,6 +70,10 @@ export async function rolesFromPaths(paths: readonly string[], host: CommandHost
   for (const input of await collect(paths, host)) {
     const shown = input.file ?? '(standard input)';
     const name = input.file ?? 'standard input';
+    if (input.text.trim() === '') {
+      if (input.explicit) throw emptyPolicyFile(input.file !== undefined ? 'PATH' : 'standard input', input.file);
+      continue;
+    }
     let roles: FoundRole[] | undefined;
     try {
       roles = await readRoles(input.text, input.file, name, syntaxOf(input.file ?? '', input.text));

@@ -96,7 +96,7 @@ export function testCommand(args: string[], io: AuditIo): Promise<number> {
       if (specs.length === 0) throw new CliError(`${file} holds no expectations (policy, allow, deny)`);
       for (const spec of specs) {
         const policyFile = isAbsolute(spec.policy) ? spec.policy : join(dirname(file), spec.policy);
-        const loaded = await loadPolicy(host, policyFile, spec.role, `${file}: policy`);
+        const loaded = await loadPolicy(host, policyFile, spec.role, `${file}: policy`, 'name one with "role: NAME" next to "policy:"');
         for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
         files.push({ file, policy: loaded.label, results: spec.cases.map((c) => checkCase(loaded.policy, c)) });
       }

@@ -3,6 +3,7 @@
  * SDK's default credential chain: what it creates, that a re-run writes nothing, that a change is
  * shown (diff, lint, widening) and made only with --yes, and how it fails.
  */
+import { missingCredentials } from '../../src/cli/aws-failure.js';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSetupInput } from '../../src/iam/intent.js';
@@ -189,13 +190,15 @@ describe('failures', () => {
     const r = await apply([...BASE, '--yes']);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('done: created the OIDC provider arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com');
-    expect(r.stderr).toContain('keyless: error: IAM CreateRole failed: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole');
+    expect(r.stderr).toContain('keyless: error: --apply: IAM CreateRole failed (AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole');
   });
 
   it('without credentials: exit 3 and a message naming the default chain; no request', async () => {
     const r = await keylessAsync([...BASE, '--apply', '--yes'], { AWS_ENDPOINT_URL_IAM: iam.url });
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('no AWS credentials found');
+    // The same words as "trust-policy audit --live" (test/cli/audit-cli.test.ts), for --apply.
+    expect(r.stderr).toBe(`keyless: error: ${missingCredentials('--apply').message}\n`);
+    expect(r.stderr).toMatch(/^keyless: error: --apply needs AWS credentials, and the SDK's default chain found none \(AWS_ACCESS_KEY_ID/);
     expect(iam.calls).toEqual([]);
   });
 
