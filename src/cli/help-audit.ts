@@ -21,15 +21,18 @@ PATH is any of:
 Options:
   --live             also audit every role of the caller's AWS account (IAM ListRoles; credentials
                      and endpoint as for the AWS CLI; AWS_REGION or us-east-1)
-  --json             print one JSON document {roles: [{role, source, findings}], skipped}
+  --json             print one JSON document {roles: [{role, source, findings: [{rule, severity,
+                     message, path, line}]}], skipped}
   --format F         table (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning)
   --audience A       the audience the action requests (default sts.amazonaws.com)
   --issuer URL       the expected issuer (default: any GitHub issuer)
   -h, --help         show this help
 
 Rules: the lint rules ("keyless trust-policy lint --help"), plus unresolved-value (warning),
-parameter-default and template-conditions (notes).
-Exit codes: 0 no error-level finding, 3 error-level findings, 2 bad usage or bad input.
+parameter-default and template-conditions (notes). Findings alike are printed once with their
+count (×N), lines and paths, errors first, as lint prints them.
+Exit codes: 0 no error-level finding, 3 error-level findings (or --live: no AWS credentials, or an
+IAM call failed), 2 bad usage or bad input.
 `;
 
 export const TEST_HELP = `Usage: keyless trust-policy test FILE... [--json]
