@@ -5,9 +5,9 @@ import { EXIT_OK, type CliIo } from './cli-io.js';
 import { formatGeneratedPolicy, generateJson, generateNotes, printNotes, sizeNotes } from './format.js';
 import { GENERATE_HELP } from './help.js';
 import { parseMaxSize } from './inputs.js';
-import { requiredRunFlags, RUNS_TO_ADMIT_OPTIONS, runsToAdmit, withFlagErrors } from './runs-to-admit.js';
+import { PROVIDER_OPTIONS, requiredRunFlags, RUNS_TO_ADMIT_OPTIONS, runsToAdmit, withFlagErrors } from './runs-to-admit.js';
 
-const OPTIONS = { ...RUNS_TO_ADMIT_OPTIONS, 'max-size': { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } } as const;
+const OPTIONS = { ...RUNS_TO_ADMIT_OPTIONS, ...PROVIDER_OPTIONS, 'max-size': { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } } as const;
 
 export function generateCommand(args: string[], io: CliIo): number {
   const command = 'trust-policy generate';

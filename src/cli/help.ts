@@ -117,6 +117,7 @@ ${RUNS_TO_ADMIT_HELP}
 The policy:
   --account ID              12-digit AWS account of the OIDC provider (default: the placeholder
                             ACCOUNT_ID, to replace before use)
+  --partition P             aws (default), aws-cn, aws-us-gov, …
   --max-size N              the account's "Role trust policy length" quota, if raised (2048-8192;
                             default 2048): a note says when the policy is near or over it
 

@@ -19,6 +19,12 @@ export interface LoadedPolicy {
   readonly notes: readonly string[];
 }
 
+/** `PATH` or `PATH#ROLE` (a role of a template or IAM output). */
+export function splitRole(spec: string): [string, string | undefined] {
+  const hash = spec.lastIndexOf('#');
+  return hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
+}
+
 /**
  * `what` names the flag or field the file came from, and `pick` says how to name a role (prove:
  * FILE#ROLE; test: role: NAME), for messages.

@@ -9,7 +9,7 @@ import { guarded, parseCommand } from './args.js';
 import type { AuditIo } from './audit.js';
 import { PROVE_HELP } from './help-audit.js';
 import { CliError } from './inputs.js';
-import { loadPolicy, type LoadedPolicy } from './policy-source.js';
+import { loadPolicy, splitRole, type LoadedPolicy } from './policy-source.js';
 
 function parseOnly(raw: readonly string[]): OnlyConstraint[] {
   const seen = new Set<string>();
@@ -36,12 +36,6 @@ function proveOptions(v: Record<string, unknown>): ProveOptions {
     throw new CliError(`--subject-claims ${JSON.stringify(claims)}: expected claim names separated by commas, from ${TEMPLATE_CLAIMS.join(', ')}`);
   }
   return { ...(form !== 'any' ? { forms: [form as 'name-only' | 'immutable'] } : {}), ...(template ? { template } : {}) };
-}
-
-/** `PATH` or `PATH#ROLE` (a role of a template or IAM output). */
-function splitRole(spec: string): [string, string | undefined] {
-  const hash = spec.lastIndexOf('#');
-  return hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
 }
 
 function describeSet(only: readonly OnlyConstraint[]): string {

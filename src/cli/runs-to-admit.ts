@@ -1,9 +1,11 @@
 /**
- * The one description of "the runs to admit" that `trust-policy generate` and `setup aws` take:
- * the flags, their help, parsing them into one typed value (GenerateOptions), the checks that
- * need all of them at once, and the flag behind each option for messages. Pure.
+ * The one description of "the runs to admit" that `trust-policy generate`, `setup aws` and
+ * `trust-policy test`'s shorthand take: the flags, their help, parsing them into one typed value
+ * (GenerateOptions), the checks that need all of them at once, the flag behind each option for
+ * messages, and the single runs the value stands for (test's shorthand, RunDescription). Pure.
  */
-import { GenerateError, type GenerateOptions } from '../trust/index.js';
+import { carriesIds, GenerateError, generatedSubjects, type GenerateOptions } from '../trust/index.js';
+import type { RunDescription } from '../trust/run-claims.js';
 import type { RequiredFlag } from './args.js';
 import { CliError } from './inputs.js';
 
@@ -20,6 +22,10 @@ export const RUNS_TO_ADMIT_OPTIONS = {
   'include-name-only': { type: 'boolean' },
   audience: { type: 'string' },
   issuer: { type: 'string' },
+} as const;
+
+/** Where the provider is (generate and setup write a principal; test has the policy already). */
+export const PROVIDER_OPTIONS = {
   account: { type: 'string' },
   partition: { type: 'string' },
 } as const;
@@ -129,5 +135,31 @@ export const RUNS_TO_ADMIT_HELP = `The runs to admit:
   --issuer URL              default https://token.actions.githubusercontent.com; an enterprise
                             issuer adds /SLUG, GHE.com is https://token.actions.SUBDOMAIN.ghe.com,
                             GHES https://HOST/_services/token
-  --partition P             aws (default), aws-cn, aws-us-gov, …
 `;
+
+/**
+ * Every single run the value stands for, as test's shorthand describes a run: each repository (in
+ * each subject form it is given in) × each environment, branch, tag or pull request × each
+ * reusable workflow. Throws GenerateError (see {@link withFlagErrors}) for a value generate refuses.
+ */
+export function runDescriptions(options: GenerateOptions): RunDescription[] {
+  generatedSubjects(options); // the same checks as generate, the same messages
+  const repositories = [options.repository, ...(options.additionalRepositories ?? [])].flatMap((raw, i) => {
+    const inline = carriesIds(raw) ? /^([^@/]+)@([^@/]+)\/([^@/]+)@([^@/]+)$/.exec(raw) : null;
+    const ids = inline ? { ownerId: inline[2]!, repositoryId: inline[4]! } : i === 0 && options.ownerId !== undefined ? { ownerId: options.ownerId, repositoryId: options.repositoryId! } : undefined;
+    const repository = inline ? `${inline[1]}/${inline[3]}` : raw;
+    if (ids === undefined) return [{ repository }];
+    const immutable = { repository, ...ids, subjectForm: 'immutable' as const };
+    return options.includeNameOnly ? [immutable, { repository, ...ids }] : [immutable];
+  });
+  const strip = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
+  const contexts: Partial<RunDescription>[] = [
+    ...(options.environments ?? []).map((environment) => ({ environment })),
+    ...(options.branches ?? []).map((b) => ({ ref: `refs/heads/${strip(b, 'refs/heads/')}` })),
+    ...(options.tags ?? []).map((t) => ({ ref: `refs/tags/${strip(t, 'refs/tags/')}` })),
+    ...(options.pullRequests ? [{ event: 'pull_request' }] : []),
+  ];
+  const workflows: Partial<RunDescription>[] = (options.workflows ?? []).length > 0 ? options.workflows!.map((jobWorkflowRef) => ({ jobWorkflowRef })) : [{}];
+  const token = { ...(options.audience !== undefined ? { audience: options.audience } : {}), ...(options.issuer !== undefined ? { issuer: options.issuer } : {}) };
+  return repositories.flatMap((repository) => contexts.flatMap((context) => workflows.map((workflow) => ({ ...repository, ...context, ...workflow, ...token }))));
+}

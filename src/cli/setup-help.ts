@@ -22,6 +22,7 @@ The role:
   --role-name NAME          default github-actions-REPO
   --account ID              12-digit AWS account (default: the placeholder ACCOUNT_ID in the workflow;
                             with --apply, the account of your credentials)
+  --partition P             aws (default), aws-cn, aws-us-gov, …
   --max-session-duration S  3600 (default) to 43200 seconds
   --policy-arn ARN          a managed policy to attach (repeatable)
   --permissions-boundary ARN  a managed policy as the role's permissions boundary

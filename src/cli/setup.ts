@@ -9,7 +9,7 @@ import { ACCOUNT_PLACEHOLDER, generatedSubjects, GenerateError, hasLintErrors, l
 import { generateNotes, printNotes, sizeNotes } from './format.js';
 import { CliError, parseMaxSize } from './inputs.js';
 import { parseFlags, requireFlags } from './args.js';
-import { flagError, requiredRunFlags, RUNS_TO_ADMIT_FLAGS, RUNS_TO_ADMIT_OPTIONS, runsToAdmit } from './runs-to-admit.js';
+import { flagError, PROVIDER_OPTIONS, requiredRunFlags, RUNS_TO_ADMIT_FLAGS, RUNS_TO_ADMIT_OPTIONS, runsToAdmit } from './runs-to-admit.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { SETUP_AWS_HELP, SETUP_HELP } from './setup-help.js';
 
@@ -25,6 +25,7 @@ const FLAGS: Record<string, string> = {
 
 const OPTIONS = {
   ...RUNS_TO_ADMIT_OPTIONS,
+  ...PROVIDER_OPTIONS,
   'role-name': { type: 'string' },
   'max-session-duration': { type: 'string' },
   'policy-arn': { type: 'string', multiple: true },
