@@ -44,11 +44,16 @@ function withRuleIdAlias<T extends { rule: string }>(item: T): T & { ruleId: str
   return { ...item, ruleId: item.rule };
 }
 
+/** A lint finding as every --json prints it: {rule, severity, message, path, ruleId}. */
+export function jsonFinding(f: LintFinding): GroupableFinding & { ruleId: string } {
+  return withRuleIdAlias(canonicalFinding(f));
+}
+
 /** The `--json` lint document: every finding, and the same grouped as the text report groups them. */
 export function lintJson(file: string, findings: readonly LintFinding[], extra: Record<string, unknown> = {}): string {
   const canonical = findings.map(canonicalFinding);
   const groups = groupFindings(canonical).map(({ lines: _lines, ...g }) => withRuleIdAlias(g));
-  return `${JSON.stringify({ file, ...countFindings(findings), ...extra, findings: canonical.map(withRuleIdAlias), groups }, null, 2)}\n`;
+  return `${JSON.stringify({ file, ...countFindings(findings), ...extra, findings: findings.map(jsonFinding), groups }, null, 2)}\n`;
 }
 
 export interface EvaluateInputs {

@@ -8,7 +8,7 @@ import { workflowSnippet } from '../iam/workflow.js';
 import { intendedTrustPolicy } from '../iam/trust.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { iamCallFailed, missingCredentials } from './aws-failure.js';
-import { printNotes } from './format.js';
+import { jsonFinding, printNotes } from './format.js';
 import { setupNotes } from './setup.js';
 
 export interface ApplyOptions {
@@ -33,7 +33,13 @@ function jsonDocument(intent: SetupIntent, plan: SetupPlan, outcome: Record<stri
       trustPolicy: {
         intended: intendedTrustPolicy(intent, account),
         ...(change !== undefined
-          ? { current: change.current, diff: change.diff, widens: change.widens, narrows: change.narrows, lint: { current: change.currentFindings, intended: change.intendedFindings } }
+          ? {
+              current: change.current,
+              diff: change.diff,
+              widens: change.widens,
+              narrows: change.narrows,
+              lint: { current: change.currentFindings.map(jsonFinding), intended: change.intendedFindings.map(jsonFinding) },
+            }
           : {}),
       },
       ...outcome,
