@@ -11,9 +11,9 @@ Usage:
   keyless trust-policy lint --policy FILE [--audience A] [--max-size N] [--json]
   keyless trust-policy generate --repository OWNER/REPO [--environment E | --branch B | --tag T | --pull-requests]... [--json]
   keyless trust-policy audit PATH... [--live] [--json | --format sarif]
-  keyless trust-policy test FILE... [--json]
+  keyless trust-policy test (FILE... | --policy FILE --repository OWNER/REPO [--environment E]...) [--json]
   keyless trust-policy prove (--policy FILE --only KEY=VALUE[,VALUE...] | --disjoint A B) [--json]
-  keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|terraform|aws-cli | --apply)
+  keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|cloudformation-json|terraform|aws-cli | --apply)
   keyless --version
   keyless --help
   keyless help COMMAND    (e.g. keyless help trust-policy lint)
