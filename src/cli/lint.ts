@@ -1,8 +1,8 @@
 /** `keyless trust-policy lint`: static checks of a trust policy file. */
 import { DEFAULT_TRUST_POLICY_QUOTA, hasLintErrors, lintTrustPolicy, parseTrustPolicy, trustPolicySize } from '../trust/index.js';
-import { parseFlags } from './args.js';
+import { parseFlags, requireFlags } from './args.js';
 import { EXIT_FAILED, EXIT_OK, type CliIo } from './cli-io.js';
-import { checkedIssuer, loadPolicyFile, required } from './flag-inputs.js';
+import { checkedIssuer, loadPolicyFile } from './flag-inputs.js';
 import { formatLintReport, lintJson } from './format.js';
 import { LINT_HELP } from './help.js';
 import { CliError, parseMaxSize } from './inputs.js';
@@ -18,7 +18,8 @@ export function lintCommand(args: string[], io: CliIo): number {
     io.stdout(LINT_HELP);
     return EXIT_OK;
   }
-  const file = required(v.policy as string | undefined, '--policy', command, 'the trust policy file');
+  requireFlags([{ flag: '--policy', what: 'the trust policy file', given: v.policy !== undefined && v.policy !== '' }], command);
+  const file = v.policy as string;
   const audience = v.audience as string | undefined;
   if (audience !== undefined && audience.trim() === '') throw new CliError('--audience must not be empty');
   const issuer = checkedIssuer(v.issuer as string | undefined);
