@@ -103,9 +103,10 @@ async function main(): Promise<void> {
   core.setOutput('skipped', String(report.skipped));
   core.setOutput('errors', String(counts.error));
   core.setOutput('warnings', String(counts.warning));
-  core.info(`audited ${report.roles.length} roles trusting GitHub (${report.skipped} others skipped): ${counts.error} errors, ${counts.warning} warnings, ${counts.note} notes; SARIF written to ${quoteIfNeeded(sarifPath)}`);
+  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  core.info(`audited ${n(report.roles.length, 'role')} trusting GitHub (${report.skipped} other${report.skipped === 1 ? '' : 's'} skipped): ${n(counts.error, 'error')}, ${n(counts.warning, 'warning')}, ${n(counts.note, 'note')}; SARIF written to ${quoteIfNeeded(sarifPath)}`);
   const reach = await reachStep(reachSettings, settings.paths, host, { annotations: settings.annotations, version: packageVersion() });
-  if (reach) core.info(`reach: ${reach.roles.length} roles, ${reach.jobs.length} token-requesting jobs, ${reach.findings.length} findings`);
+  if (reach) core.info(`reach: ${n(reach.roles.length, 'role')}, ${n(reach.jobs.length, 'token-requesting job')}, ${n(reach.findings.length, 'finding')}`);
   if (settings.failOn === 'never') return;
   const worst = [...report.roles.flatMap((r) => r.findings), ...(reach?.findings ?? [])].filter((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]);
   const what = reach?.findings.some((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]) ? 'trust-policy or reach finding' : 'trust-policy finding';

@@ -20,28 +20,73 @@ export function parseFlags<T extends Options>(args: string[], options: T, comman
 }
 
 function parseWithCliErrors<T extends Options>(args: string[], options: T, command: string, positionals: boolean, dashValueHint: boolean) {
+  let parsed;
   try {
-    return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, strict: true, allowPositionals: positionals });
+    parsed = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...options }, strict: true, allowPositionals: positionals, tokens: true });
   } catch (error) {
-    const e = error as Error & { code?: string };
-    const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      throw new CliError(`unknown flag ${flag ?? e.message} for "keyless ${command}"; run "keyless ${command} --help"`);
-    }
-    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const problem = /argument missing/.test(e.message)
-        ? 'needs a value'
-        : dashValueHint && /ambiguous/.test(e.message)
-          ? `needs a value; write one that starts with "-" as ${flag}=VALUE`
-          : 'does not take a value';
-      throw new CliError(`${flag ?? 'a flag'} ${problem} ("keyless ${command} --help")`);
-    }
-    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      const arg = /'([^']+)'/.exec(e.message)?.[1];
-      throw new CliError(`unexpected argument ${arg !== undefined ? JSON.stringify(arg) : ''} for "keyless ${command}"; flags take the form --name value`);
-    }
-    throw new CliError(e.message);
+    throw usageError(error, command, dashValueHint);
   }
+  refuseRepeatedValues(parsed.tokens, options, command);
+  const { tokens: _tokens, ...result } = parsed;
+  return result;
+}
+
+/**
+ * A flag that takes one value, given twice, is an error naming both values: parseArgs would keep
+ * the last one silently (`--account A --account B` would use B with no word).
+ */
+function refuseRepeatedValues(tokens: readonly ParseToken[], options: Options, command: string): void {
+  const first = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    const option = options[token.name];
+    if (option === undefined || option.type !== 'string' || option.multiple) continue;
+    const earlier = first.get(token.name);
+    if (earlier !== undefined) {
+      throw new CliError(`--${token.name} is given twice (${JSON.stringify(earlier)} and ${JSON.stringify(token.value)}); it takes one value ("keyless ${command} --help")`);
+    }
+    first.set(token.name, token.value);
+  }
+}
+
+type ParseToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/** One flag a command needs (`what` says what it is), or a choice of flags of which one is needed. */
+export interface RequiredFlag {
+  readonly flag: string;
+  readonly what: string;
+  readonly given: boolean;
+}
+
+/** Every required flag that is missing, in one message (not one run per missing flag). */
+export function requireFlags(flags: readonly RequiredFlag[], command: string): void {
+  const missing = flags.filter((f) => !f.given);
+  if (missing.length === 0) return;
+  const list = missing.map((f) => `${f.flag} (${f.what})`);
+  const verb = missing.length === 1 ? 'is' : 'are';
+  throw new CliError(`${list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`} ${verb} required ("keyless ${command} --help")`);
+}
+
+/** parseArgs' error as the CLI words it. */
+function usageError(error: unknown, command: string, dashValueHint: boolean): CliError {
+  const e = error as Error & { code?: string };
+  const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return new CliError(`unknown flag ${flag ?? e.message} for "keyless ${command}"; run "keyless ${command} --help"`);
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const problem = /argument missing/.test(e.message)
+      ? 'needs a value'
+      : dashValueHint && /ambiguous/.test(e.message)
+        ? `needs a value; write one that starts with "-" as ${flag}=VALUE`
+        : 'does not take a value';
+    return new CliError(`${flag ?? 'a flag'} ${problem} ("keyless ${command} --help")`);
+  }
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const arg = /'([^']+)'/.exec(e.message)?.[1];
+    return new CliError(`unexpected argument ${arg !== undefined ? JSON.stringify(arg) : ''} for "keyless ${command}"; flags take the form --name value`);
+  }
+  return new CliError(e.message);
 }
 
 /** Why a file could not be read, in words. */
@@ -54,7 +99,10 @@ export function readProblem(error: unknown): string {
   return (error as Error).message;
 }
 
-/** Runs an async command body; bad input (CliError) is exit code 2 with the message on stderr. */
+/**
+ * Runs an async command body; bad input (CliError) is exit code 2 with the message on stderr, a
+ * failed AWS call (a CliError with exitCode 3) exit code 3.
+ */
 export async function guarded(stderr: (text: string) => void, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
@@ -62,7 +110,7 @@ export async function guarded(stderr: (text: string) => void, body: () => Promis
     // A file over a read or parse limit is bad input too; the message names the file.
     if (error instanceof CliError || error instanceof BoundedReadError || error instanceof BoundedParseError) {
       stderr(`keyless: error: ${error.message}\n`);
-      return 2;
+      return 'exitCode' in error && error.exitCode === 3 ? 3 : 2;
     }
     throw error;
   }

@@ -3,11 +3,12 @@ import { relative, resolve, sep } from 'node:path';
 import { auditJson, auditRoles } from '../trust/audit/audit.js';
 import { liveRoles } from '../trust/audit/live.js';
 import { toSarif } from '../trust/audit/sarif.js';
-import { formatAuditTable } from '../trust/audit/table.js';
+import { formatAuditTable } from './audit-table.js';
 import type { AuditReport, FoundRole } from '../trust/audit/types.js';
 import { guarded, parseCommand } from './args.js';
 import { AUDIT_HELP } from './help-audit.js';
 import type { CommandHost } from './host.js';
+import { iamCallFailed, isMissingCredentials, missingCredentials } from './aws-failure.js';
 import { CliError } from './inputs.js';
 import { rolesFromPaths } from './sources.js';
 
@@ -36,8 +37,9 @@ export async function runAudit(settings: AuditSettings, host: CommandHost, note:
     try {
       found.push(...(await liveRoles(lister)));
     } catch (error) {
+      if (isMissingCredentials(error)) throw missingCredentials('--live');
       const e = error as Error & { name?: string };
-      throw new CliError(`--live: IAM ListRoles failed (${e.name ?? 'Error'}: ${e.message})`);
+      throw iamCallFailed('--live', 'ListRoles', (e.name ?? 'Error').replace(/Exception$/, ''), e.message);
     }
   }
   return auditRoles(found, { ...(settings.audience !== undefined ? { audience: settings.audience } : {}), ...(settings.issuer !== undefined ? { issuer: settings.issuer } : {}) });

@@ -1,8 +1,8 @@
 /** `keyless trust-policy evaluate`: would this token (claims or JWT) be allowed to assume the role? */
 import { evaluateTrustPolicy, missingClaims } from '../trust/index.js';
-import { parseFlags } from './args.js';
+import { parseFlags, requireFlags } from './args.js';
 import { EXIT_FAILED, EXIT_OK, type CliIo } from './cli-io.js';
-import { checkedIssuer, loadPolicyFile, readInput, required } from './flag-inputs.js';
+import { checkedIssuer, loadPolicyFile, readInput } from './flag-inputs.js';
 import { evaluateJson, formatEvaluateReport, formatMissingClaims, UNVERIFIED_TOKEN_NOTICE } from './format.js';
 import { EVALUATE_HELP } from './help.js';
 import { claimsFromJson, claimsFromToken, CliError, parseJsonInput } from './inputs.js';
@@ -25,13 +25,17 @@ export function evaluateCommand(args: string[], io: CliIo): number {
     io.stdout(EVALUATE_HELP);
     return EXIT_OK;
   }
-  const policyFile = required(v.policy as string | undefined, '--policy', command, 'the trust policy file');
   const claimsFile = v.claims as string | undefined;
   const tokenFile = v.token as string | undefined;
   if (claimsFile !== undefined && tokenFile !== undefined) throw new CliError('give either --claims or --token, not both');
-  if (claimsFile === undefined && tokenFile === undefined) {
-    throw new CliError(`--claims FILE.json or --token FILE.jwt is required: the token to evaluate ("keyless ${command} --help")`);
-  }
+  requireFlags(
+    [
+      { flag: '--policy', what: 'the trust policy file', given: v.policy !== undefined && v.policy !== '' },
+      { flag: '--claims FILE.json or --token FILE.jwt', what: 'the token to evaluate', given: claimsFile !== undefined || tokenFile !== undefined },
+    ],
+    command,
+  );
+  const policyFile = v.policy as string;
   const policy = loadPolicyFile(io, policyFile);
   const claims =
     tokenFile !== undefined

@@ -1,4 +1,4 @@
-/** Reading what the evaluate, lint and generate flags name: required flags, input files, the policy file, --issuer. */
+/** Reading what the evaluate and lint flags name: input files, the policy file, --issuer (required flags: args.ts). */
 import { parseTrustPolicy, TrustPolicyError } from '../trust/index.js';
 import { readProblem } from './args.js';
 import type { CliIo } from './cli-io.js';
@@ -12,12 +12,6 @@ export function readInput(io: CliIo, flag: string, file: string): string {
     const why = (error as { code?: string }).code === 'ENOENT' ? 'no such file' : readProblem(error);
     throw new CliError(`${flag} ${JSON.stringify(file)}: cannot read the file (${why})`);
   }
-}
-
-/** A flag that must be given, and not empty. */
-export function required(value: string | undefined, flag: string, command: string, what: string): string {
-  if (value === undefined || value === '') throw new CliError(`${flag} is required: ${what} ("keyless ${command} --help")`);
-  return value;
 }
 
 /** Reads and parses the --policy file; an invalid trust policy is bad input. */

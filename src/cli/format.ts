@@ -1,7 +1,7 @@
 /** Pure formatting of the CLI's reports and JSON documents. */
 import type { LintFinding, MissingClaim, TrustDecision, TrustPolicyDocument } from '../trust/index.js';
-import { carriesIds, formatDecision } from '../trust/index.js';
-import { compactPaths, groupFindings } from './group-findings.js';
+import { carriesIds, formatDecision, sizeFindings } from '../trust/index.js';
+import { formatGroups, groupFindings, GROUPED_FINDINGS_NOTE, type GroupableFinding } from './group-findings.js';
 
 export const UNVERIFIED_TOKEN_NOTICE = 'the token was only decoded to read its claims; its signature was NOT verified';
 
@@ -14,26 +14,46 @@ export function countFindings(findings: readonly LintFinding[]): { errors: numbe
   return { errors, warnings: findings.length - errors };
 }
 
-/** The human lint report: findings alike are grouped (see group-findings.ts). */
-export function formatLintReport(file: string, findings: readonly LintFinding[]): string {
+/** A lint finding under the CLI's field names (`rule`, as audit has it). */
+export function canonicalFinding(f: LintFinding): GroupableFinding {
+  return { rule: f.ruleId, severity: f.severity, message: f.message, path: f.path };
+}
+
+/** The rule whose findings the text report leaves to --verbose: true of most policies written today. */
+export const VERBOSE_RULE = 'name-only-sub';
+
+/**
+ * The human lint report: findings alike are grouped (see group-findings.ts), errors first. Without
+ * `verbose`, name-only-sub findings are only counted in the first line.
+ */
+export function formatLintReport(file: string, findings: readonly LintFinding[], verbose = true): string {
   const { errors, warnings } = countFindings(findings);
+  const hidden = verbose ? 0 : findings.filter((f) => f.ruleId === VERBOSE_RULE).length;
+  const shown = findings.filter((f) => verbose || f.ruleId !== VERBOSE_RULE);
+  const aside = hidden > 0 ? ` (${plural(hidden, `${VERBOSE_RULE} warning`)}: --verbose shows ${hidden === 1 ? 'it' : 'them'})` : '';
   if (findings.length === 0) return `${file}: no findings\n`;
-  const lines = [`${file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`];
-  const groups = groupFindings(findings);
-  const width = Math.max(...groups.map((g) => g.ruleId.length));
-  for (const g of groups) {
-    lines.push(`  ${g.severity.padEnd(7)} ${g.ruleId.padEnd(width)}  ${g.count > 1 ? `×${g.count}  ` : ''}${compactPaths(g.paths)}`);
-    lines.push(`          ${g.message}`);
-  }
-  if (groups.length < findings.length) {
-    lines.push('×N: N findings of one rule whose messages differ only in quoted values, shown once with every path; --json lists each.');
-  }
+  const lines = [`${file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${aside}`];
+  const groups = groupFindings(shown.map(canonicalFinding));
+  lines.push(...formatGroups(groups));
+  if (groups.length < shown.length) lines.push(GROUPED_FINDINGS_NOTE);
   return `${lines.join('\n')}\n`;
+}
+
+/** `ruleId`: lint's name for `rule` before 1.0, kept in its JSON as a deprecated alias. */
+function withRuleIdAlias<T extends { rule: string }>(item: T): T & { ruleId: string } {
+  return { ...item, ruleId: item.rule };
+}
+
+/** A lint finding as every --json prints it: {rule, severity, message, path, ruleId}. */
+export function jsonFinding(f: LintFinding): GroupableFinding & { ruleId: string } {
+  return withRuleIdAlias(canonicalFinding(f));
 }
 
 /** The `--json` lint document: every finding, and the same grouped as the text report groups them. */
 export function lintJson(file: string, findings: readonly LintFinding[], extra: Record<string, unknown> = {}): string {
-  return `${JSON.stringify({ file, ...countFindings(findings), ...extra, findings, groups: groupFindings(findings) }, null, 2)}\n`;
+  const canonical = findings.map(canonicalFinding);
+  const groups = groupFindings(canonical).map(({ lines: _lines, ...g }) => withRuleIdAlias(g));
+  return `${JSON.stringify({ file, ...countFindings(findings), ...extra, findings: findings.map(jsonFinding), groups }, null, 2)}\n`;
 }
 
 export interface EvaluateInputs {
@@ -70,6 +90,8 @@ export function evaluateJson(decision: TrustDecision, inputs: EvaluateInputs, mi
   return `${JSON.stringify({ ...decision, input, missingClaims }, null, 2)}\n`;
 }
 
+const NAME_ONLY_FORM = 'use the name-only form';
+
 /** Notes about a generated policy (placeholders to replace, forms chosen), naming the repositories each form is for. */
 export function generateNotes(options: {
   account?: string;
@@ -90,13 +112,34 @@ export function generateNotes(options: {
   const which = (list: string[]) => (repositories.length > 1 ? ` of ${list.join(', ')}` : '');
   if (nameOnly.length > 0) {
     notes.push(
-      `subjects${which(nameOnly)} use the name-only form repo:OWNER/REPO:…; repositories created, renamed or transferred since 2026-07-15 get repo:OWNER@OWNER_ID/REPO@REPO_ID:… instead (give OWNER@OWNER_ID/REPO@REPO_ID, or --owner-id and --repository-id, from the token's repository_owner_id and repository_id claims)`,
+      `subjects${which(nameOnly)} ${NAME_ONLY_FORM} repo:OWNER/REPO:…; repositories created, renamed or transferred since 2026-07-15 get repo:OWNER@OWNER_ID/REPO@REPO_ID:… instead (give OWNER@OWNER_ID/REPO@REPO_ID, or --owner-id and --repository-id, from the token's repository_owner_id and repository_id claims)`,
     );
   }
   if (immutable.length > 0 && !options.includeNameOnly) {
     notes.push(`subjects${which(immutable)} use the immutable form repo:OWNER@OWNER_ID/REPO@REPO_ID:…; add --include-name-only if ${immutable.length > 1 ? 'these repositories still get' : 'this repository still gets'} name-only subjects`);
   }
   return notes;
+}
+
+/**
+ * The name-only note is true of almost every policy written today (a happy-path detail): the text
+ * output shows it with --verbose only; --json always lists it.
+ */
+export function isVerboseNote(note: string): boolean {
+  return note.includes(` ${NAME_ONLY_FORM} `);
+}
+
+/** Writes the notes to stderr, leaving out the happy-path details unless `verbose`. */
+export function printNotes(stderr: (text: string) => void, notes: readonly string[], verbose: boolean): void {
+  for (const note of notes) if (verbose || !isVerboseNote(note)) stderr(`note: ${note}\n`);
+}
+
+/**
+ * What IAM's size quota means for a generated policy (size.ts's words, as lint says them).
+ * `policy` must carry a 12-digit account: the ACCOUNT_ID placeholder is two characters shorter.
+ */
+export function sizeNotes(policy: unknown, quota?: number): string[] {
+  return sizeFindings(policy, quota).map((f) => `${f.message} (${f.ruleId})`);
 }
 
 /** The human generate output: the policy itself, as JSON ready to use. */

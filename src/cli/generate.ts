@@ -1,83 +1,36 @@
-/** `keyless trust-policy generate`: a least-privilege trust policy for a repository's environments, branches and tags. */
-import { GenerateError, generatedSubjects, generateTrustPolicy, type GenerateOptions } from '../trust/index.js';
-import { parseFlags } from './args.js';
+/** `keyless trust-policy generate`: the least-privilege trust policy for exactly the runs to admit. */
+import { generatedSubjects, generateTrustPolicy } from '../trust/index.js';
+import { parseFlags, requireFlags } from './args.js';
 import { EXIT_OK, type CliIo } from './cli-io.js';
-import { required } from './flag-inputs.js';
-import { formatGeneratedPolicy, generateJson, generateNotes } from './format.js';
+import { formatGeneratedPolicy, generateJson, generateNotes, printNotes, sizeNotes } from './format.js';
 import { GENERATE_HELP } from './help.js';
-import { CliError } from './inputs.js';
+import { parseMaxSize } from './inputs.js';
+import { PROVIDER_OPTIONS, requiredRunFlags, RUNS_TO_ADMIT_OPTIONS, runsToAdmit, withFlagErrors } from './runs-to-admit.js';
 
-/** The flag behind each GenerateOptions field, for messages. */
-const GENERATE_FLAGS: Record<string, string> = {
-  repository: '--repository',
-  environments: '--environment',
-  branches: '--branch',
-  tags: '--tag',
-  ownerId: '--owner-id',
-  repositoryId: '--repository-id',
-  includeNameOnly: '--include-name-only',
-  account: '--account',
-  partition: '--partition',
-  audience: '--audience',
-  issuer: '--issuer',
-};
+const OPTIONS = { ...RUNS_TO_ADMIT_OPTIONS, ...PROVIDER_OPTIONS, 'max-size': { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } } as const;
 
 export function generateCommand(args: string[], io: CliIo): number {
   const command = 'trust-policy generate';
-  const v = parseFlags(
-    args,
-    {
-      repository: { type: 'string' },
-      environment: { type: 'string', multiple: true },
-      branch: { type: 'string', multiple: true },
-      tag: { type: 'string', multiple: true },
-      'owner-id': { type: 'string' },
-      'repository-id': { type: 'string' },
-      'include-name-only': { type: 'boolean' },
-      account: { type: 'string' },
-      partition: { type: 'string' },
-      audience: { type: 'string' },
-      issuer: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    command,
-  );
+  const v = parseFlags(args, OPTIONS, command);
   if (v.help) {
     io.stdout(GENERATE_HELP);
     return EXIT_OK;
   }
-  const options: GenerateOptions = {
-    repository: required(v.repository as string | undefined, '--repository', command, 'OWNER/REPO'),
-    environments: (v.environment as string[] | undefined) ?? [],
-    branches: (v.branch as string[] | undefined) ?? [],
-    tags: (v.tag as string[] | undefined) ?? [],
-    ...(v['owner-id'] !== undefined ? { ownerId: v['owner-id'] as string } : {}),
-    ...(v['repository-id'] !== undefined ? { repositoryId: v['repository-id'] as string } : {}),
-    ...(v['include-name-only'] ? { includeNameOnly: true } : {}),
-    ...(v.account !== undefined ? { account: v.account as string } : {}),
-    ...(v.partition !== undefined ? { partition: v.partition as string } : {}),
-    ...(v.audience !== undefined ? { audience: v.audience as string } : {}),
-    ...(v.issuer !== undefined ? { issuer: v.issuer as string } : {}),
-  };
-  let policy;
-  let subjects;
-  try {
-    policy = generateTrustPolicy(options);
-    subjects = generatedSubjects(options);
-  } catch (error) {
-    if (error instanceof GenerateError) {
-      const flag = GENERATE_FLAGS[error.option] ?? error.option;
-      const message = error.option === 'environments' && /at least one/.test(error.message) ? `--environment, --branch or --tag: ${error.message}` : `${flag}: ${error.message}`;
-      throw new CliError(message);
-    }
-    throw error;
-  }
-  const notes = generateNotes(options);
+  requireFlags(requiredRunFlags(v), command);
+  const quota = v['max-size'] !== undefined ? parseMaxSize(v['max-size']) : undefined;
+  const options = runsToAdmit(v);
+  const { policy, subjects, sized } = withFlagErrors(() => ({
+    policy: generateTrustPolicy(options),
+    subjects: generatedSubjects(options),
+    // Sized with a real account id: the ACCOUNT_ID placeholder is shorter than what IAM will hold.
+    sized: generateTrustPolicy({ ...options, account: options.account ?? '123456789012' }),
+  }));
+  const notes = [...generateNotes(options), ...sizeNotes(sized, quota)];
   if (v.json) {
     io.stdout(generateJson(policy, subjects, notes));
   } else {
     io.stdout(formatGeneratedPolicy(policy));
-    for (const note of notes) io.stderr(`note: ${note}\n`);
+    printNotes(io.stderr, notes, v.verbose === true);
   }
   return EXIT_OK;
 }

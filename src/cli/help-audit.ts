@@ -21,18 +21,22 @@ PATH is any of:
 Options:
   --live             also audit every role of the caller's AWS account (IAM ListRoles; credentials
                      and endpoint as for the AWS CLI; AWS_REGION or us-east-1)
-  --json             print one JSON document {roles: [{role, source, findings}], skipped}
+  --json             print one JSON document {roles: [{role, source, findings: [{rule, severity,
+                     message, path, line}]}], skipped}
   --format F         table (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning)
   --audience A       the audience the action requests (default sts.amazonaws.com)
   --issuer URL       the expected issuer (default: any GitHub issuer)
   -h, --help         show this help
 
 Rules: the lint rules ("keyless trust-policy lint --help"), plus unresolved-value (warning),
-parameter-default and template-conditions (notes).
-Exit codes: 0 no error-level finding, 3 error-level findings, 2 bad usage or bad input.
+parameter-default and template-conditions (notes). Findings alike are printed once with their
+count (×N), lines and paths, errors first, as lint prints them.
+Exit codes: 0 no error-level finding, 3 error-level findings (or --live: no AWS credentials, or an
+IAM call failed), 2 bad usage or bad input.
 `;
 
 export const TEST_HELP = `Usage: keyless trust-policy test FILE... [--json]
+       keyless trust-policy test --policy FILE[#ROLE] --repository R (--environment E | --branch B | --tag T | --pull-requests)... [--json]
 
 Checks expectation files (YAML): for a policy, runs that must be allowed and runs that must be
 denied. Paths are relative to the expectation file.
@@ -55,6 +59,13 @@ would issue: sub is repo:OWNER/REPO:environment:NAME for a job with an environme
 repo:OWNER/REPO:pull_request for pull_request events, else repo:OWNER/REPO:ref:REF.
 Each failure is printed with the statement and condition that decided it.
 Several documents (---) or a list of mappings test several policies in one file.
+
+The shorthand on the command line: --policy FILE (or FILE#ROLE for a role of a template, plan or
+IAM output) and the runs to admit, with the flags of "keyless trust-policy generate" and "keyless
+setup aws" (--repository, repeatable, --environment, --branch, --tag, --pull-requests,
+--workflow, --owner-id, --repository-id, --include-name-only, --audience, --issuer). Each run
+they stand for must be allowed, as if listed under allow: in a file. (What must be denied: prove
+--only.)
 
 Exit codes: 0 every expectation holds, 3 some does not, 2 bad usage or bad input.
 `;

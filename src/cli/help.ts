@@ -1,4 +1,5 @@
 /** Help texts of the `keyless` CLI. */
+import { RUNS_TO_ADMIT_HELP } from './runs-to-admit.js';
 
 export const EXIT_CODES_HELP = 'Exit codes: 0 allowed / no error findings, 3 denied / error findings, 2 bad usage or bad input.';
 
@@ -8,11 +9,11 @@ This CLI works on IAM role trust policies for GitHub Actions OIDC.
 Usage:
   keyless trust-policy evaluate --policy FILE (--claims FILE.json | --token FILE.jwt) [--json]
   keyless trust-policy lint --policy FILE [--audience A] [--max-size N] [--json]
-  keyless trust-policy generate --repository OWNER/REPO [--environment E]... [--branch B]... [--tag T]... [--json]
+  keyless trust-policy generate --repository OWNER/REPO [--environment E | --branch B | --tag T | --pull-requests]... [--json]
   keyless trust-policy audit PATH... [--live] [--json | --format sarif]
-  keyless trust-policy test FILE... [--json]
+  keyless trust-policy test (FILE... | --policy FILE --repository OWNER/REPO [--environment E]...) [--json]
   keyless trust-policy prove (--policy FILE --only KEY=VALUE[,VALUE...] | --disjoint A B) [--json]
-  keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|terraform|aws-cli | --apply)
+  keyless setup aws --repository OWNER/REPO [--environment E]... (--format cloudformation|cloudformation-json|terraform|aws-cli | --apply)
   keyless reach --workflows DIR... [--repository OWNER/REPO]... ROLES... [--github] [--json | --format sarif|mermaid]
   keyless trail SOURCE... [--since T] [--until T] [--roles SOURCE] [--expect PATTERN] [--json | --format csv|markdown]
   keyless --version
@@ -39,7 +40,7 @@ export const TRUST_POLICY_HELP = `Usage: keyless trust-policy COMMAND [options]
 Commands:
   evaluate   evaluate a role trust policy against OIDC token claims
   lint       lint a role trust policy (rule ids, severities, JSON paths)
-  generate   generate the least-privilege trust policy for given environments/branches/tags
+  generate   generate the least-privilege trust policy for given environments/branches/tags/pull requests
   audit      find and lint every role that trusts GitHub (files, directories, stdin, --live)
   test       check expectation files: runs that must be allowed or denied
   prove      prove what a role admits (--only), or that two roles share no run (--disjoint)
@@ -90,7 +91,9 @@ exceed quota for ACLSizePerRole". policy-too-large is an error over the quota; w
 warns from 90 % of the quota.
 
 Findings alike (one rule, messages differing only in quoted values) are printed once, with their
-count (×N) and every path; --json lists each finding, and the same groups under "groups".
+count (×N) and every path, errors first; --json lists each finding, and the same groups under
+"groups". name-only-sub warnings (true of most policies written today) are counted in the first
+line and shown with --verbose; --json always lists them.
 
 Options:
   --policy FILE      the trust policy (document, AssumeRolePolicyDocument wrapper, or get-role output)
@@ -98,38 +101,38 @@ Options:
   --issuer URL       the expected issuer (default: any GitHub issuer)
   --max-size N       the account's "Role trust policy length" quota, if raised (2048-8192;
                      default 2048)
-  --json             print one JSON document {file, errors, warnings, size, findings, groups}
+  --json             print one JSON document {file, errors, warnings, size, findings, groups}; each
+                     finding is {rule, severity, message, path} (ruleId: the same as rule,
+                     deprecated, kept until 2.0)
+  --verbose          also show the name-only-sub warnings
   -h, --help         show this help
 
 Exit codes: 0 no error-level findings, 3 error-level findings, 2 bad usage or bad input.
 `;
 
-export const GENERATE_HELP = `Usage: keyless trust-policy generate --repository OWNER/REPO [options]
+export const GENERATE_HELP = `Usage: keyless trust-policy generate --repository OWNER/REPO (--environment E | --branch B | --tag T | --pull-requests)... [options]
 
-Prints the least-privilege trust policy admitting exactly the given runs of one repository: one
-StringEquals sub per environment, branch and tag, aud pinned, the GitHub OIDC provider as principal.
-"keyless trust-policy lint" finds no error in it.
+Prints the least-privilege trust policy admitting exactly the given runs: one StringEquals sub per
+repository and environment, branch, tag or pull requests, aud pinned, the reusable workflows with
+--workflow, the GitHub OIDC provider as principal. "keyless trust-policy lint" finds no error in
+it. The flags are the ones "keyless setup aws" takes for the runs to admit.
 
-Options:
-  --repository OWNER/REPO   the repository (required)
-  --environment NAME        admit jobs that use this environment (repeatable)
-  --branch NAME             admit runs on this branch that use no environment (repeatable)
-  --tag NAME                admit runs on this tag that use no environment (repeatable)
-  --owner-id N              the owner's numeric id; with --repository-id, subjects use the immutable
-  --repository-id N         form repo:OWNER@OWNER_ID/REPO@REPO_ID:… (repositories created, renamed or
-                            transferred since 2026-07-15 get it)
-  --include-name-only       with the ids, also admit the name-only repo:OWNER/REPO:… subjects
+${RUNS_TO_ADMIT_HELP}
+The policy:
   --account ID              12-digit AWS account of the OIDC provider (default: the placeholder
                             ACCOUNT_ID, to replace before use)
   --partition P             aws (default), aws-cn, aws-us-gov, …
-  --audience A              default sts.amazonaws.com
-  --issuer URL              default https://token.actions.githubusercontent.com (an enterprise
-                            issuer adds /SLUG; condition keys then use that prefix); GHE.com:
-                            https://token.actions.SUBDOMAIN.ghe.com, GHES: https://HOST/_services/token
+  --max-size N              the account's "Role trust policy length" quota, if raised (2048-8192;
+                            default 2048): a note says when the policy is near or over it
+
+Output:
   --json                    print one JSON document {policy, subjects, notes}
+  --verbose                 also note the subject form of name-only repositories (always in --json)
   -h, --help                show this help
 
 The policy goes to stdout as JSON (notes go to stderr), ready for
-"aws iam create-role --assume-role-policy-document file://policy.json".
+"aws iam create-role --assume-role-policy-document file://policy.json". A note says when the policy
+is near or over IAM's trust-policy size quota (2,048 characters without whitespace unless raised),
+as "keyless trust-policy lint" and "keyless setup aws" do.
 Exit codes: 0 generated, 2 bad usage or bad input.
 `;

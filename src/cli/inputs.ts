@@ -146,7 +146,12 @@ export function parseJsonInput(text: string, flag: string, file: string): unknow
 }
 
 function failEmpty(flag: string, file: string): never {
-  throw new CliError(`${flag} ${JSON.stringify(file)} is empty; expected a JSON document`);
+  throw flag === '--policy' ? emptyPolicyFile(flag, file) : new CliError(`${flag} ${JSON.stringify(file)} is empty; expected a JSON document`);
+}
+
+/** An empty (or all-whitespace) policy file: the same words from lint, audit, test and prove. */
+export function emptyPolicyFile(what: string, file: string | undefined): CliError {
+  return new CliError(`${what}${file !== undefined ? ` ${JSON.stringify(file)}` : ''} is empty; expected a trust policy`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -10,7 +10,7 @@ import { readRoles, syntaxOf } from '../trust/audit/read.js';
 import { parseTrustPolicy, TrustPolicyError } from '../trust/index.js';
 import { readProblem } from './args.js';
 import type { CommandHost } from './host.js';
-import { CliError } from './inputs.js';
+import { CliError, emptyPolicyFile } from './inputs.js';
 import { quoteIfNeeded } from '../shared/outside-text.js';
 
 export interface LoadedPolicy {
@@ -21,14 +21,24 @@ export interface LoadedPolicy {
   readonly notes: readonly string[];
 }
 
-/** `what` names the flag or field the file came from, for messages. */
-export async function loadPolicy(host: CommandHost, file: string, role: string | undefined, what: string): Promise<LoadedPolicy> {
+/** `PATH` or `PATH#ROLE` (a role of a template or IAM output). */
+export function splitRole(spec: string): [string, string | undefined] {
+  const hash = spec.lastIndexOf('#');
+  return hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
+}
+
+/**
+ * `what` names the flag or field the file came from, and `pick` says how to name a role (prove:
+ * FILE#ROLE; test: role: NAME), for messages.
+ */
+export async function loadPolicy(host: CommandHost, file: string, role: string | undefined, what: string, pick = 'name one'): Promise<LoadedPolicy> {
   let text: string;
   try {
     text = host.readText(resolve(host.cwd, file));
   } catch (error) {
     throw new CliError(`${what} ${JSON.stringify(file)}: cannot read the file (${readProblem(error)})`);
   }
+  if (text.trim() === '') throw emptyPolicyFile(what, file);
   const syntax = syntaxOf(file, text);
   let roles;
   try {
@@ -41,13 +51,17 @@ export async function loadPolicy(host: CommandHost, file: string, role: string |
   if (!roles || roles.length === 0) {
     throw new CliError(`${what} ${JSON.stringify(file)} holds no trust policy (expected a policy document, IAM output, Terraform plan JSON or a CloudFormation template with a role)`);
   }
+  // A policy document is no role: the audit names it by its file, which is no role name to offer.
+  if (role !== undefined && roles.every((r) => r.source.format === 'policy')) {
+    throw new CliError(`${what} ${JSON.stringify(file)} is a trust policy document, which holds no named roles; give the file without a role (${pick} only for a template, a Terraform plan or IAM output)`);
+  }
   const names = roles.map((r) => r.role);
   const chosen = role !== undefined ? roles.find((r) => r.role === role) : roles.length === 1 ? roles[0] : undefined;
   if (!chosen) {
     throw new CliError(
       role !== undefined
         ? `${what} ${JSON.stringify(file)} has no role ${JSON.stringify(role)}; it has ${names.map((n) => JSON.stringify(n)).join(', ')}`
-        : `${what} ${JSON.stringify(file)} holds ${roles.length} roles; pick one with the role name (${names.map((n) => JSON.stringify(n)).join(', ')})`,
+        : `${what} ${JSON.stringify(file)} holds ${roles.length} roles; ${pick}: ${names.map((n) => JSON.stringify(n)).join(', ')}`,
     );
   }
   if (chosen.policies.length !== 1) {

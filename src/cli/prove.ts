@@ -9,7 +9,7 @@ import { guarded, parseCommand } from './args.js';
 import type { AuditIo } from './audit.js';
 import { PROVE_HELP } from './help-audit.js';
 import { CliError } from './inputs.js';
-import { loadPolicy, type LoadedPolicy } from './policy-source.js';
+import { loadPolicy, splitRole, type LoadedPolicy } from './policy-source.js';
 
 function parseOnly(raw: readonly string[]): OnlyConstraint[] {
   const seen = new Set<string>();
@@ -36,12 +36,6 @@ function proveOptions(v: Record<string, unknown>): ProveOptions {
     throw new CliError(`--subject-claims ${JSON.stringify(claims)}: expected claim names separated by commas, from ${TEMPLATE_CLAIMS.join(', ')}`);
   }
   return { ...(form !== 'any' ? { forms: [form as 'name-only' | 'immutable'] } : {}), ...(template ? { template } : {}) };
-}
-
-/** `PATH` or `PATH#ROLE` (a role of a template or IAM output). */
-function splitRole(spec: string): [string, string | undefined] {
-  const hash = spec.lastIndexOf('#');
-  return hash > 0 ? [spec.slice(0, hash), spec.slice(hash + 1)] : [spec, undefined];
 }
 
 function describeSet(only: readonly OnlyConstraint[]): string {
@@ -91,7 +85,7 @@ export function proveCommand(args: string[], io: AuditIo): Promise<number> {
     if (v.disjoint) {
       if (v.policy !== undefined || only.length > 0) throw new CliError('--disjoint takes two policy files and no --policy or --only');
       if (positionals.length !== 2) throw new CliError(`--disjoint needs exactly two policy files (got ${positionals.length}): keyless ${command} --disjoint A.json B.json`);
-      policies = await Promise.all(positionals.map((p) => loadPolicy(host, ...splitRole(p), 'policy')));
+      policies = await Promise.all(positionals.map((p) => loadPolicy(host, ...splitRole(p), 'policy', `name one as ${p}#ROLE`)));
       claimText = (proved) =>
         proved ? `no single run can assume both ${policies[0]!.label} and ${policies[1]!.label}` : `one run can assume both ${policies[0]!.label} and ${policies[1]!.label}:`;
       result = run(() => proveDisjoint(policies[0]!.policy, policies[1]!.policy, options, [policies[0]!.label, policies[1]!.label]));
@@ -99,7 +93,7 @@ export function proveCommand(args: string[], io: AuditIo): Promise<number> {
       if (positionals.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(positionals[0])}; give the policy with --policy FILE (or use --disjoint A B)`);
       if (v.policy === undefined) throw new CliError(`--policy FILE is required, with --only KEY=VALUE[,VALUE…] ("keyless ${command} --help")`);
       if (only.length === 0) throw new CliError('--only KEY=VALUE[,VALUE…] is required: the set of runs the policy should admit at most');
-      policies = [await loadPolicy(host, ...splitRole(v.policy as string), '--policy')];
+      policies = [await loadPolicy(host, ...splitRole(v.policy as string), '--policy', `name one as --policy ${splitRole(v.policy as string)[0]}#ROLE`)];
       claimText = (proved) =>
         proved ? `every run ${policies[0]!.label} admits has ${describeSet(only)}` : `${policies[0]!.label} admits a run outside ${describeSet(only)}:`;
       result = run(() => proveOnly(policies[0]!.policy, only, options));

@@ -7,11 +7,17 @@ import { describeStep, formatPlan } from '../iam/report.js';
 import { workflowSnippet } from '../iam/workflow.js';
 import { intendedTrustPolicy } from '../iam/trust.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
+import { iamCallFailed, missingCredentials } from './aws-failure.js';
+import { jsonFinding, printNotes } from './format.js';
 import { setupNotes } from './setup.js';
 
 export interface ApplyOptions {
   readonly json: boolean;
   readonly yes: boolean;
+  /** Also print the happy-path notes (the subject form). */
+  readonly verbose?: boolean;
+  /** The account's "Role trust policy length" quota, when stated (--max-size). */
+  readonly sizeQuota?: number;
   /** For tests in the same process; the default is the AWS SDK with the caller's credentials. */
   readonly iam?: IamApi;
 }
@@ -27,7 +33,13 @@ function jsonDocument(intent: SetupIntent, plan: SetupPlan, outcome: Record<stri
       trustPolicy: {
         intended: intendedTrustPolicy(intent, account),
         ...(change !== undefined
-          ? { current: change.current, diff: change.diff, widens: change.widens, narrows: change.narrows, lint: { current: change.currentFindings, intended: change.intendedFindings } }
+          ? {
+              current: change.current,
+              diff: change.diff,
+              widens: change.widens,
+              narrows: change.narrows,
+              lint: { current: change.currentFindings.map(jsonFinding), intended: change.intendedFindings.map(jsonFinding) },
+            }
           : {}),
       },
       ...outcome,
@@ -39,7 +51,7 @@ function jsonDocument(intent: SetupIntent, plan: SetupPlan, outcome: Record<stri
 }
 
 export async function applyCommand(intent: SetupIntent, options: ApplyOptions, io: CliIo): Promise<number> {
-  const notes = setupNotes(intent, 'apply');
+  const notes = setupNotes(intent, 'apply', options.sizeQuota);
   let plan: SetupPlan;
   let iam: IamApi;
   try {
@@ -51,7 +63,7 @@ export async function applyCommand(intent: SetupIntent, options: ApplyOptions, i
   }
   const allNotes = [...notes, ...plan.notes];
   if (!options.json) io.stdout(formatPlan(intent, plan, JSON.stringify(intendedTrustPolicy(intent, plan.account), null, 2)));
-  for (const note of allNotes) io.stderr(`note: ${note}\n`);
+  printNotes(io.stderr, allNotes, options.verbose === true);
 
   if (plan.steps.length === 0) {
     const roleArn = plan.roleArn!;
@@ -98,7 +110,8 @@ function failed(error: unknown, io: CliIo): number {
     return EXIT_USAGE;
   }
   if (error instanceof IamCallError) {
-    io.stderr(`keyless: error: IAM ${error.action} failed: ${error.code}: ${error.message}\n`);
+    const failure = error.code === 'NoCredentials' ? missingCredentials('--apply') : iamCallFailed('--apply', error.action, error.code, error.message);
+    io.stderr(`keyless: error: ${failure.message}\n`);
     return EXIT_FAILED;
   }
   throw error;

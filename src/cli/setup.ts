@@ -6,28 +6,16 @@ import { terraformConfig } from '../iam/terraform.js';
 import { intendedTrustPolicy, requireClaimsLines } from '../iam/trust.js';
 import { workflowSnippet } from '../iam/workflow.js';
 import { ACCOUNT_PLACEHOLDER, generatedSubjects, GenerateError, hasLintErrors, lintTrustPolicy, SIZE_RULE_IDS } from '../trust/index.js';
-import { generateNotes } from './format.js';
-import { CliError } from './inputs.js';
-import { parseFlags } from './args.js';
+import { generateNotes, printNotes, sizeNotes } from './format.js';
+import { CliError, parseMaxSize } from './inputs.js';
+import { parseFlags, requireFlags } from './args.js';
+import { flagError, PROVIDER_OPTIONS, requiredRunFlags, RUNS_TO_ADMIT_FLAGS, RUNS_TO_ADMIT_OPTIONS, runsToAdmit } from './runs-to-admit.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { SETUP_AWS_HELP, SETUP_HELP } from './setup-help.js';
 
-/** Option names (GenerateOptions fields and setup options) → the flag that sets them. */
+/** The role's options → the flag that sets them (the runs' flags are in runs-to-admit.ts). */
 const FLAGS: Record<string, string> = {
-  repository: '--repository',
-  additionalRepositories: '--repository',
-  environments: '--environment',
-  branches: '--branch',
-  tags: '--tag',
-  pullRequests: '--pull-requests',
-  workflows: '--workflow',
-  ownerId: '--owner-id',
-  repositoryId: '--repository-id',
-  includeNameOnly: '--include-name-only',
-  account: '--account',
-  partition: '--partition',
-  audience: '--audience',
-  issuer: '--issuer',
+  ...RUNS_TO_ADMIT_FLAGS,
   roleName: '--role-name',
   maxSessionDuration: '--max-session-duration',
   policyArns: '--policy-arn',
@@ -36,26 +24,17 @@ const FLAGS: Record<string, string> = {
 };
 
 const OPTIONS = {
-  repository: { type: 'string', multiple: true },
-  environment: { type: 'string', multiple: true },
-  branch: { type: 'string', multiple: true },
-  tag: { type: 'string', multiple: true },
-  'pull-requests': { type: 'boolean' },
-  workflow: { type: 'string', multiple: true },
-  'owner-id': { type: 'string' },
-  'repository-id': { type: 'string' },
-  'include-name-only': { type: 'boolean' },
-  account: { type: 'string' },
-  partition: { type: 'string' },
-  audience: { type: 'string' },
-  issuer: { type: 'string' },
+  ...RUNS_TO_ADMIT_OPTIONS,
+  ...PROVIDER_OPTIONS,
   'role-name': { type: 'string' },
   'max-session-duration': { type: 'string' },
   'policy-arn': { type: 'string', multiple: true },
   'permissions-boundary': { type: 'string' },
   region: { type: 'string' },
+  'max-size': { type: 'string' },
   format: { type: 'string' },
   json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   apply: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
 } as const;
@@ -66,28 +45,11 @@ function given<T>(value: T | undefined, key: string): Record<string, T> {
   return value === undefined ? {} : { [key]: value };
 }
 
-/** The checked intent, or a CliError naming the flag. */
+/** The checked intent, or a CliError naming the flag. Call after the required flags are checked. */
 export function intentFromFlags(v: Values): SetupIntent {
-  const repositories = v.repository ?? [];
-  if (repositories.length === 0) throw new CliError('--repository is required: OWNER/REPO, or OWNER@OWNER_ID/REPO@REPO_ID, repeatable ("keyless setup aws --help")');
   try {
     return checkSetupInput({
-      trust: {
-        repository: repositories[0]!,
-        additionalRepositories: repositories.slice(1),
-        environments: v.environment ?? [],
-        branches: v.branch ?? [],
-        tags: v.tag ?? [],
-        pullRequests: v['pull-requests'] === true,
-        workflows: v.workflow ?? [],
-        ...given(v['owner-id'], 'ownerId'),
-        ...given(v['repository-id'], 'repositoryId'),
-        ...(v['include-name-only'] ? { includeNameOnly: true } : {}),
-        ...given(v.account, 'account'),
-        ...given(v.partition, 'partition'),
-        ...given(v.audience, 'audience'),
-        ...given(v.issuer, 'issuer'),
-      },
+      trust: runsToAdmit(v),
       ...given(v['role-name'], 'roleName'),
       ...given(v['max-session-duration'], 'maxSessionDuration'),
       policyArns: v['policy-arn'] ?? [],
@@ -95,27 +57,22 @@ export function intentFromFlags(v: Values): SetupIntent {
       ...given(v.region, 'region'),
     });
   } catch (error) {
-    if (error instanceof GenerateError || error instanceof SetupInputError) {
-      if (error.option === 'environments' && /at least one/.test(error.message)) throw new CliError(`--environment, --branch, --tag or --pull-requests: ${error.message}`);
-      throw new CliError(`${FLAGS[error.option] ?? error.option}: ${error.message}`);
-    }
+    if (error instanceof GenerateError || error instanceof SetupInputError) throw flagError(error, FLAGS);
     throw error;
   }
 }
 
 /** Notes for stderr: what was assumed, what to replace, what to know. */
-export function setupNotes(intent: SetupIntent, format: OutputFormat | 'apply'): string[] {
+export function setupNotes(intent: SetupIntent, format: OutputFormat | 'apply', sizeQuota?: number): string[] {
   const notes: string[] = [];
   if (intent.roleNameDefaulted) notes.push(`the role is named ${intent.roleName} (pass --role-name to choose)`);
   if (intent.trust.account === undefined && format !== 'apply') {
     notes.push(`the workflow's role-to-assume uses the placeholder ${ACCOUNT_PLACEHOLDER}: replace it with your account id (or pass --account)`);
   }
+  if (intent.regionDefaulted) notes.push(`the workflow's aws-region is ${intent.region} (pass --region to choose)`);
   for (const note of generateNotes(intent.trust)) if (!/placeholder ACCOUNT_ID/.test(note)) notes.push(note);
   const policy = intendedTrustPolicy(intent, '123456789012');
-  const size = JSON.stringify(policy).replace(/\s/g, '').length;
-  if (size > 2048) {
-    notes.push(`the trust policy is ${size} characters without whitespace; IAM refuses more than 2048 unless the "Role trust policy length" quota is raised (up to 4096 is approved automatically): admit fewer runs per role, or raise the quota`);
-  }
+  notes.push(...sizeNotes(policy, sizeQuota));
   const findings = lintTrustPolicy(policy, { audience: intent.trust.audience, issuer: intent.trust.issuer });
   if (findings.some((f) => f.ruleId === 'pull-request-with-protected')) {
     notes.push('the role admits pull_request runs as well as environments or branches: a pull request runs code before review, so consider a separate role for pull requests');
@@ -134,11 +91,11 @@ function commented(text: string): string {
     .join('\n');
 }
 
-async function render(intent: SetupIntent, format: OutputFormat, json: boolean, io: CliIo): Promise<number> {
+async function render(intent: SetupIntent, format: OutputFormat, output: { json: boolean; verbose: boolean; sizeQuota?: number }, io: CliIo): Promise<number> {
   const account = intent.trust.account ?? ACCOUNT_PLACEHOLDER;
   const arn = roleArn(intent, account);
   const workflow = workflowSnippet(intent, arn);
-  const notes = setupNotes(intent, format);
+  const notes = setupNotes(intent, format, output.sizeQuota);
   const trustPolicy = intendedTrustPolicy(intent);
   // The generator's output lints clean; this guards the promise at the edge too. Its size is a note (above).
   const findings = lintTrustPolicy(intendedTrustPolicy(intent, '123456789012'), { audience: intent.trust.audience }).filter((f) => !SIZE_RULE_IDS.has(f.ruleId));
@@ -147,7 +104,10 @@ async function render(intent: SetupIntent, format: OutputFormat, json: boolean, 
   }
   let body: string;
   let document: unknown;
-  if (format === 'cloudformation') {
+  if (format === 'cloudformation-json') {
+    document = cloudFormationTemplate(intent);
+    body = JSON.stringify(document, null, 2);
+  } else if (format === 'cloudformation') {
     const template = cloudFormationTemplate(intent);
     document = template;
     const { stringify } = await import('yaml');
@@ -160,8 +120,8 @@ async function render(intent: SetupIntent, format: OutputFormat, json: boolean, 
     body = awsCliScript(intent);
     document = body;
   }
-  if (json) {
-    const key = format === 'cloudformation' ? 'template' : format === 'terraform' ? 'config' : 'script';
+  if (output.json) {
+    const key = format.startsWith('cloudformation') ? 'template' : format === 'terraform' ? 'config' : 'script';
     io.stdout(
       `${JSON.stringify(
         { format, [key]: document, trustPolicy, subjects: generatedSubjects(intent.trust), requireClaims: requireClaimsLines(intent), roleArn: arn, workflow, notes },
@@ -171,8 +131,15 @@ async function render(intent: SetupIntent, format: OutputFormat, json: boolean, 
     );
     return EXIT_OK;
   }
-  io.stdout(`${body}\n# ---- The workflow side: a job that assumes this role ----\n${commented(workflow)}\n`);
-  for (const note of notes) io.stderr(`note: ${note}\n`);
+  const workflowSide = `# ---- The workflow side: a job that assumes this role ----\n${commented(workflow)}\n`;
+  // JSON has no comments: the template alone on stdout (deployable as it is), the workflow on stderr.
+  if (format === 'cloudformation-json') {
+    io.stdout(`${body}\n`);
+    io.stderr(workflowSide);
+  } else {
+    io.stdout(`${body}\n${workflowSide}`);
+  }
+  printNotes(io.stderr, notes, output.verbose);
   return EXIT_OK;
 }
 
@@ -188,13 +155,18 @@ async function setupAws(args: string[], io: CliIo): Promise<number> {
   }
   if (v.apply && format !== undefined) throw new CliError('--apply sets up IAM directly; give it without --format (or drop --apply to print the setup in a format)');
   if (!v.apply && v.yes) throw new CliError('--yes confirms the changes of --apply; give it with --apply');
-  if (!v.apply && format === undefined) {
-    throw new CliError(`--format is required: ${OUTPUT_FORMATS.join(', ')} (or --apply to set up IAM with your own credentials) ("keyless setup aws --help")`);
-  }
+  requireFlags(
+    [
+      ...requiredRunFlags(v),
+      { flag: '--format', what: `${OUTPUT_FORMATS.join(', ')}; or --apply to set up IAM with your own credentials`, given: v.apply === true || format !== undefined },
+    ],
+    'setup aws',
+  );
+  const output = { json: v.json === true, verbose: v.verbose === true, ...(v['max-size'] !== undefined ? { sizeQuota: parseMaxSize(v['max-size']) } : {}) };
   const intent = intentFromFlags(v);
-  if (!v.apply) return render(intent, format as OutputFormat, v.json === true, io);
+  if (!v.apply) return render(intent, format as OutputFormat, output, io);
   const { applyCommand } = await import('./setup-apply.js');
-  return applyCommand(intent, { json: v.json === true, yes: v.yes === true }, io);
+  return applyCommand(intent, { ...output, yes: v.yes === true }, io);
 }
 
 /** `keyless setup …`; bad input is a CliError (exit 2), reported here because this path is async. */

@@ -10,7 +10,7 @@ import { mightHoldRoles, readRoles, syntaxOf } from '../trust/audit/read.js';
 import type { FoundRole } from '../trust/audit/types.js';
 import { readProblem } from './args.js';
 import type { CommandHost } from './host.js';
-import { CliError } from './inputs.js';
+import { CliError, emptyPolicyFile } from './inputs.js';
 import { quoteIfNeeded } from '../shared/outside-text.js';
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.terraform']);
@@ -79,6 +79,10 @@ export async function rolesFromPaths(paths: readonly string[], host: CommandHost
     // File names come from the repository (git allows line breaks in them): quoted unless plain.
     const shown = input.file === undefined ? '(standard input)' : quoteIfNeeded(input.file);
     const name = input.file ?? 'standard input';
+    if (input.text.trim() === '') {
+      if (input.explicit) throw emptyPolicyFile(input.file !== undefined ? 'PATH' : 'standard input', input.file);
+      continue;
+    }
     let roles: FoundRole[] | undefined;
     try {
       roles = await readRoles(input.text, input.file, name, syntaxOf(input.file ?? '', input.text));

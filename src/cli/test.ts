@@ -10,6 +10,11 @@ import type { AuditIo } from './audit.js';
 import { TEST_HELP } from './help-audit.js';
 import { CliError } from './inputs.js';
 import { loadPolicy } from './policy-source.js';
+import { RUNS_TO_ADMIT_OPTIONS } from './runs-to-admit.js';
+import { givesRuns, runsFromFlags } from './test-runs.js';
+
+/** Where the runs came from when they were given as flags (null in --json). */
+const COMMAND_LINE = '(command line)';
 
 interface FileResult {
   readonly file: string;
@@ -31,7 +36,8 @@ function report(files: readonly FileResult[]): string {
     for (const r of f.results) {
       const c = r.case;
       const mark = r.passed ? 'ok  ' : 'FAIL';
-      lines.push(`  ${mark} ${c.expect.padEnd(5)} ${c.label}  (${c.expect}[${c.index}], line ${c.line})`);
+      // Runs from flags have no line: they are numbered as given.
+      lines.push(`  ${mark} ${c.expect.padEnd(5)} ${c.label}  (${c.expect}[${c.index}]${c.line > 0 ? `, line ${c.line}` : ''})`);
       if (r.passed) continue;
       lines.push(`       expected ${c.expect === 'allow' ? 'ALLOWED' : 'DENIED'}, got ${r.decision.allowed ? 'ALLOWED' : 'DENIED'}: ${r.decision.summary}`);
       lines.push(indent(formatDecision(r.decision), '       '));
@@ -50,12 +56,12 @@ function json(files: readonly FileResult[]): string {
     passed: all.length - failed,
     failed,
     files: files.map((f) => ({
-      file: f.file,
+      file: f.file === COMMAND_LINE ? null : f.file,
       policy: f.policy,
       results: f.results.map((r) => ({
         expect: r.case.expect,
         index: r.case.index,
-        line: r.case.line,
+        line: r.case.line > 0 ? r.case.line : null,
         run: r.case.label,
         passed: r.passed,
         decision: r.decision.decision,
@@ -70,15 +76,24 @@ function json(files: readonly FileResult[]): string {
 export function testCommand(args: string[], io: AuditIo): Promise<number> {
   return guarded(io.stderr, async () => {
     const command = 'trust-policy test';
-    const { values: v, positionals } = parseCommand(args, { json: { type: 'boolean' } }, command, true);
+    const { values: v, positionals } = parseCommand(args, { ...RUNS_TO_ADMIT_OPTIONS, policy: { type: 'string' }, json: { type: 'boolean' } }, command, true);
     if (v.help) {
       io.stdout(TEST_HELP);
       return 0;
     }
-    if (positionals.length === 0) throw new CliError(`give one or more expectation files (YAML) ("keyless ${command} --help")`);
+    const shorthand = v.policy !== undefined || givesRuns(v);
+    if (shorthand && positionals.length > 0) throw new CliError(`give expectation files or --policy with the runs to admit, not both ("keyless ${command} --help")`);
+    if (!shorthand && positionals.length === 0) {
+      throw new CliError(`give one or more expectation files (YAML), or --policy FILE with the runs to admit (--repository R --environment E …) ("keyless ${command} --help")`);
+    }
     const host = io.host;
     if (!host) throw new CliError('this build of keyless cannot read files');
     const files: FileResult[] = [];
+    if (shorthand) {
+      const { loaded, cases } = await runsFromFlags(v, host, command);
+      for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
+      files.push({ file: COMMAND_LINE, policy: loaded.label, results: cases.map((c) => checkCase(loaded.policy, c)) });
+    }
     for (const file of positionals) {
       let text: string;
       try {
@@ -98,7 +113,7 @@ export function testCommand(args: string[], io: AuditIo): Promise<number> {
       if (specs.length === 0) throw new CliError(`${file} holds no expectations (policy, allow, deny)`);
       for (const spec of specs) {
         const policyFile = isAbsolute(spec.policy) ? spec.policy : join(dirname(file), spec.policy);
-        const loaded = await loadPolicy(host, policyFile, spec.role, `${file}: policy`);
+        const loaded = await loadPolicy(host, policyFile, spec.role, `${file}: policy`, 'name one with "role: NAME" next to "policy:"');
         for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
         files.push({ file, policy: loaded.label, results: spec.cases.map((c) => checkCase(loaded.policy, c)) });
       }

@@ -2,7 +2,8 @@
 import { generateTrustPolicy, type GenerateOptions } from '../trust/index.js';
 import { conditionKeyPrefix, GITHUB_ISSUER } from '../trust/keys.js';
 
-export const OUTPUT_FORMATS = ['cloudformation', 'terraform', 'aws-cli'] as const;
+/** cloudformation-json: the same template as cloudformation, as a JSON file that CloudFormation deploys as it is. */
+export const OUTPUT_FORMATS = ['cloudformation', 'cloudformation-json', 'terraform', 'aws-cli'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const DEFAULT_MAX_SESSION_SECONDS = 3600;
@@ -24,6 +25,8 @@ export interface SetupIntent {
   readonly permissionsBoundary?: string;
   /** For the workflow's `aws-region`. */
   readonly region: string;
+  /** True when the region was not given (the workflow then says us-east-1). */
+  readonly regionDefaulted: boolean;
 }
 
 /** Raw values, as the CLI parsed them. */
@@ -122,6 +125,7 @@ export function checkSetupInput(input: SetupInput): SetupIntent {
     policyArns,
     ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
     region,
+    regionDefaulted: input.region === undefined,
   };
 }
 

@@ -18,20 +18,43 @@ const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 const STORED_KEYS = ['aws-access-key-id', 'aws-secret-access-key', 'aws-session-token'];
 
-const MOVE_TO_OIDC =
-  'Keyless never takes stored AWS keys: it gets short-lived credentials from the workflow\'s OIDC token. To move: ' +
-  '1) create an IAM OIDC provider and a role that trusts this repository (`npx keyless setup aws --repository OWNER/REPO --account ACCOUNT_ID` prints both); ' +
-  '2) give the job `permissions: id-token: write`; 3) set role-to-assume to that role; ' +
-  '4) remove aws-access-key-id, aws-secret-access-key and aws-session-token, and delete the stored secrets';
+/** What the hint's command is filled in from: the run's repository and ref, when the runner says them. */
+export interface MigrationRun {
+  readonly repository?: string | undefined;
+  readonly ref?: string | undefined;
+}
+
+/**
+ * The `keyless setup aws` command that prints the provider and a role for this repository's
+ * branch, runnable as printed: every flag it needs, no placeholder the CLI refuses. Values from
+ * the runner go in only when they need no shell quoting (else the placeholder or main).
+ */
+export function migrationCommand(run: MigrationRun = {}): string {
+  const repository = run.repository !== undefined && /^[A-Za-z0-9][A-Za-z0-9-]*\/(?!\.\.?$)[A-Za-z0-9._-]+$/.test(run.repository) ? run.repository : 'OWNER/REPO';
+  const branch = run.ref?.startsWith('refs/heads/') ? run.ref.slice('refs/heads/'.length) : undefined;
+  const plain = branch !== undefined && /^[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9_-])?$/.test(branch) && !/\.\.|\/\/|\.lock$/.test(branch);
+  const safeBranch = plain ? branch : 'main';
+  return `npx keyless setup aws --repository ${repository} --branch ${safeBranch} --format cloudformation`;
+}
+
+function moveToOidc(run: MigrationRun): string {
+  return (
+    'Keyless never takes stored AWS keys: it gets short-lived credentials from the workflow\'s OIDC token. To move: ' +
+    `1) create an IAM OIDC provider and a role that trusts this repository (\`${migrationCommand(run)}\` prints both as a CloudFormation template; --environment NAME instead of --branch for a deployment environment, --account ID for your account); ` +
+    '2) give the job `permissions: id-token: write`; 3) set role-to-assume to that role; ' +
+    '4) remove aws-access-key-id, aws-secret-access-key and aws-session-token, and delete the stored secrets'
+  );
+}
 
 /** Refuses stored keys and force-skip-oidc, whatever the rest of the inputs say. */
-export function refuseStoredKeys(inputs: Inputs): void {
+export function refuseStoredKeys(inputs: Inputs, run: MigrationRun = {}): void {
+  const hint = moveToOidc(run);
   for (const name of STORED_KEYS) {
     // The value is a secret: never shown.
-    if (inputs.text(name) !== '') inputs.problem(name, undefined, `no value. ${MOVE_TO_OIDC}`);
+    if (inputs.text(name) !== '') inputs.problem(name, undefined, `no value. ${hint}`);
   }
   if (inputs.bool('force-skip-oidc', false)) {
-    inputs.problem('force-skip-oidc', 'true', `false or nothing: without OIDC this step would need stored keys. ${MOVE_TO_OIDC}`);
+    inputs.problem('force-skip-oidc', 'true', `false or nothing: without OIDC this step would need stored keys. ${hint}`);
   }
 }
 

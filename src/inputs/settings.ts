@@ -78,7 +78,7 @@ export interface Settings {
 
 export function parseSettings(read: InputReader, context: RunContext, origin?: (name: string) => string | undefined): Settings {
   const inputs = new Inputs(read, origin);
-  refuseStoredKeys(inputs);
+  refuseStoredKeys(inputs, context.run);
   const roleChaining = parseRoleChaining(inputs);
   const roles = parseRoles(inputs, roleChaining);
   const region = parseRegion(inputs, context, [roles.role, ...roles.roleByEnvironment.values()]);

@@ -3,6 +3,7 @@
  * directories and standard input; table, JSON and SARIF; exit codes; bad input; and `--live`
  * against the loopback IAM (Query protocol, SigV4 checked, ListRoles paginated).
  */
+import { missingCredentials } from '../../src/cli/aws-failure.js';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,10 +164,20 @@ describe('--live, against the loopback IAM', () => {
     expect(r.stdout).toMatch(/org-wide-ci {2}\(test\/fixtures\/audit\/iam\/list-roles\.yaml:\d+, iam-list-roles\)/);
   });
 
-  it('a refused request is bad input (exit 2) with IAM\'s error', async () => {
+  it('a refused request is a failed AWS call (exit 3, as setup aws --apply) with IAM\'s error', async () => {
     const r = await keyless(['trust-policy', 'audit', '--live'], { env: { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong' } });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/--live: IAM ListRoles failed \(SignatureDoesNotMatch: /);
+  });
+
+  it('without credentials: exit 3, in the words of "setup aws --apply"; no request', async () => {
+    const r = await keyless(['trust-policy', 'audit', '--live'], { env: { AWS_ENDPOINT_URL_IAM: iam.url, AWS_REGION: 'us-east-1' } });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`keyless: error: ${missingCredentials('--live').message}\n`);
+    expect(r.stderr).toMatch(/^keyless: error: --live needs AWS credentials, and the SDK's default chain found none \(AWS_ACCESS_KEY_ID/);
+    expect(iam.calls).toEqual([]);
   });
 
   it('bad usage makes no request', async () => {

@@ -199,9 +199,9 @@ describe('bad usage and bad input: exit 2 with a message naming the problem', ()
     [['frob'], /unknown command "frob"/],
     [['trust-policy', 'frob'], /unknown command "trust-policy frob"/],
     [['trust-policy', 'lint', '--policy', 'x.json', '--strict'], /unknown flag --strict for "keyless trust-policy lint"/],
-    [['trust-policy', 'lint'], /--policy is required/],
+    [['trust-policy', 'lint'], /--policy \(the trust policy file\) is required/],
     [['trust-policy', 'lint', '--policy', 'does-not-exist.json'], /--policy "does-not-exist.json": cannot read the file \(no such file\)/],
-    [['trust-policy', 'evaluate', '--policy', 'x.json'], /--claims FILE.json or --token FILE.jwt is required/],
+    [['trust-policy', 'evaluate', '--policy', 'x.json'], /--claims FILE.json or --token FILE.jwt \(the token to evaluate\) is required/],
     [['trust-policy', 'generate', '--repository', 'not-a-repo', '--branch', 'main'], /--repository: repository "not-a-repo" is not OWNER\/REPO/],
     [['trust-policy', 'generate', '--repository', 'o/r', '--branch', 'main', '--account', '12'], /--account: account "12" is not a 12-digit AWS account id/],
   ])('%j', (args, message) => {

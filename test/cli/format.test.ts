@@ -160,8 +160,9 @@ describe('run (in memory)', () => {
     expect(messageFor(['trust-policy', 'lint', '--polcy', 'p.json'])).toMatch(/unknown flag --polcy for "keyless trust-policy lint"/);
     expect(messageFor(['trust-policy', 'lint', '--policy'])).toMatch(/--policy needs a value/);
     expect(messageFor(['trust-policy', 'lint', 'p.json'])).toMatch(/unexpected argument "p.json"/);
-    expect(messageFor(['trust-policy', 'evaluate', '--policy', 'p.json'])).toMatch(/--claims FILE.json or --token FILE.jwt is required/);
-    expect(messageFor(['trust-policy', 'generate', '--repository', 'o/r'])).toMatch(/--environment, --branch or --tag/);
+    expect(messageFor(['trust-policy', 'evaluate', '--policy', 'p.json'])).toMatch(/--claims FILE.json or --token FILE.jwt \(the token to evaluate\) is required/);
+    expect(messageFor(['trust-policy', 'evaluate'])).toMatch(/^keyless: error: --policy \(the trust policy file\) and --claims FILE.json or --token FILE.jwt \(the token to evaluate\) are required/);
+    expect(messageFor(['trust-policy', 'generate', '--repository', 'o/r'])).toMatch(/one of --environment, --branch, --tag or --pull-requests \(the runs the policy admits\) is required/);
     expect(messageFor(['trust-policy', 'generate', '--repository', 'o/r', '--branch', 'a*'])).toMatch(/^keyless: error: --branch: branch "a\*"/);
     expect(messageFor(['trust-policy', 'generate', '--repository', 'o/r', '--branch', 'main', '--owner-id', '1'])).toMatch(/--repository-id: give both/);
   });

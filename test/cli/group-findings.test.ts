@@ -1,7 +1,7 @@
 /** Grouping findings alike in the lint report. */
 import { describe, expect, it } from 'vitest';
 import { compactPaths, groupFindings, messageShape } from '../../src/cli/group-findings.js';
-import { formatLintReport, lintJson } from '../../src/cli/format.js';
+import { canonicalFinding, formatLintReport, lintJson } from '../../src/cli/format.js';
 import { lintTrustPolicy, type LintFinding } from '../../src/trust/index.js';
 
 const finding = (ruleId: LintFinding['ruleId'], path: string, message: string): LintFinding => ({
@@ -40,17 +40,19 @@ describe('compactPaths', () => {
 });
 
 describe('groupFindings', () => {
-  it('one group per rule and message shape, in order of first appearance, with every path', () => {
+  it('one group per rule and message shape, errors first, else in order of first appearance, with every path and line', () => {
     const findings = [
-      finding('name-only-sub', '$.Statement[0].s', 'sub "a" uses the name-only form'),
-      finding('aud-missing', '$.Statement[0]', 'no aud'),
-      finding('name-only-sub', '$.Statement[1].s', 'sub "b" uses the name-only form'),
-      finding('name-only-sub', '$.Statement[2].s', 'sub "c" is something else'),
+      { ...canonicalFinding(finding('name-only-sub', '$.Statement[0].s', 'sub "a" uses the name-only form')), line: 4 },
+      canonicalFinding(finding('aud-missing', '$.Statement[0]', 'no aud')),
+      { ...canonicalFinding(finding('name-only-sub', '$.Statement[1].s', 'sub "b" uses the name-only form')), line: 9 },
+      canonicalFinding(finding('name-only-sub', '$.Statement[2].s', 'sub "c" is something else')),
+      canonicalFinding(finding('no-sub-condition', '$.Statement[3]', 'no sub')),
     ];
     expect(groupFindings(findings)).toEqual([
-      { ruleId: 'name-only-sub', severity: 'warning', count: 2, paths: ['$.Statement[0].s', '$.Statement[1].s'], message: 'sub "a" uses the name-only form' },
-      { ruleId: 'aud-missing', severity: 'warning', count: 1, paths: ['$.Statement[0]'], message: 'no aud' },
-      { ruleId: 'name-only-sub', severity: 'warning', count: 1, paths: ['$.Statement[2].s'], message: 'sub "c" is something else' },
+      { rule: 'no-sub-condition', severity: 'error', count: 1, paths: ['$.Statement[3]'], lines: [], message: 'no sub' },
+      { rule: 'name-only-sub', severity: 'warning', count: 2, paths: ['$.Statement[0].s', '$.Statement[1].s'], lines: [4, 9], message: 'sub "a" uses the name-only form' },
+      { rule: 'aud-missing', severity: 'warning', count: 1, paths: ['$.Statement[0]'], lines: [], message: 'no aud' },
+      { rule: 'name-only-sub', severity: 'warning', count: 1, paths: ['$.Statement[2].s'], lines: [], message: 'sub "c" is something else' },
     ]);
   });
 });
@@ -82,6 +84,6 @@ describe('the lint report of fifty statements alike', () => {
     const doc = JSON.parse(lintJson('p.json', findings)) as { findings: unknown[]; groups: { count: number }[]; warnings: number };
     expect(doc.findings).toHaveLength(101);
     expect(doc.warnings).toBe(100);
-    expect(doc.groups.map((g) => g.count)).toEqual([50, 50, 1]);
+    expect(doc.groups.map((g) => g.count)).toEqual([1, 50, 50]);
   });
 });

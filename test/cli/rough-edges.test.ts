@@ -138,11 +138,12 @@ describe('findings alike are grouped in the text report, complete in --json', ()
     })),
   });
 
-  it('fifty statements: one line per kind, with ×50 and the paths', () => {
-    const r = keyless('trust-policy', 'lint', '--policy', file('fifty.json', statements(50)));
+  it('fifty statements: one line per kind, with ×50 and the paths, errors first', () => {
+    const r = keyless('trust-policy', 'lint', '--verbose', '--policy', file('fifty.json', statements(50)));
     expect(r.code).toBe(3);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`${join(work, 'fifty.json')}: 1 error, 150 warnings`);
+    expect(lines[1]).toBe('  error   policy-too-large             $');
     expect(lines).toContain('  warning aud-missing                  ×50  $.Statement[0-49].Condition');
     expect(lines).toContain(`  warning name-only-sub                ×50  $.Statement[0-49].Condition.StringLike["${GH}:sub"]`);
     expect(lines).toContain(`  warning pull-request-with-protected  ×50  $.Statement[0-49].Condition.StringLike["${GH}:sub"]`);
@@ -151,11 +152,21 @@ describe('findings alike are grouped in the text report, complete in --json', ()
     expect(lines.length).toBe(1 + 4 * 2 + 1);
   });
 
-  it('--json: every finding, plus the groups', () => {
+  it('without --verbose: the name-only-sub warnings are counted in the first line, not listed', () => {
+    const r = keyless('trust-policy', 'lint', '--policy', file('fifty3.json', statements(50)));
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`${join(work, 'fifty3.json')}: 1 error, 150 warnings (50 name-only-sub warnings: --verbose shows them)`);
+    expect(r.stdout).not.toMatch(/^ {2}warning name-only-sub/m);
+    expect(lines.length).toBe(1 + 3 * 2 + 1);
+  });
+
+  it('--json: every finding, plus the groups; rule, and ruleId as its deprecated alias', () => {
     const r = keyless('trust-policy', 'lint', '--json', '--policy', file('fifty2.json', statements(50)));
-    const doc = JSON.parse(r.stdout) as { findings: { ruleId: string }[]; groups: { ruleId: string; count: number; paths: string[] }[] };
-    expect(doc.findings.filter((f) => f.ruleId === 'name-only-sub')).toHaveLength(50);
-    expect(doc.groups.find((g) => g.ruleId === 'name-only-sub')).toMatchObject({ count: 50 });
+    const doc = JSON.parse(r.stdout) as { findings: { rule: string; ruleId: string }[]; groups: { rule: string; ruleId: string; count: number; paths: string[] }[] };
+    expect(doc.findings.filter((f) => f.rule === 'name-only-sub')).toHaveLength(50);
+    for (const f of doc.findings) expect(Object.keys(f)).toEqual(['rule', 'severity', 'message', 'path', 'ruleId']);
+    expect(doc.findings.every((f) => f.ruleId === f.rule)).toBe(true);
+    expect(doc.groups.find((g) => g.rule === 'name-only-sub')).toMatchObject({ count: 50, ruleId: 'name-only-sub' });
     expect(doc.groups.reduce((n, g) => n + g.count, 0)).toBe(doc.findings.length);
   });
 

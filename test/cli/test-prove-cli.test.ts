@@ -80,7 +80,7 @@ describe('trust-policy test', () => {
     ['missing.test.yaml', '', /FILE "missing\.test\.yaml": cannot read the file \(no such file or directory\)/],
     ['typo.test.yaml', 'policy: roles/deploy-prod.json\nallow:\n  - { repo: octo-org/app }\n', /typo\.test\.yaml: line 3: allow\[0\]: unknown field "repo"/],
     ['nopolicy.test.yaml', 'policy: roles/none.json\nallow: [{ repository: o/r }]\n', /policy "roles\/none\.json": cannot read the file/],
-    ['multi.test.yaml', `policy: ${join(process.cwd(), 'test/fixtures/audit/cloudformation/github-roles.yaml')}\nallow: [{ repository: o/r }]\n`, /holds 4 roles; pick one with the role name/],
+    ['multi.test.yaml', `policy: ${join(process.cwd(), 'test/fixtures/audit/cloudformation/github-roles.yaml')}\nallow: [{ repository: o/r }]\n`, /holds 4 roles; name one with "role: NAME" next to "policy:": "BroadRole", "DeployRole"/],
   ])('%s: exit 2', async (name, content, message) => {
     if (content !== '') write(name, content);
     const r = await keyless(['trust-policy', 'test', name], { cwd: work });

@@ -3,6 +3,7 @@
  * SDK's default credential chain: what it creates, that a re-run writes nothing, that a change is
  * shown (diff, lint, widening) and made only with --yes, and how it fails.
  */
+import { missingCredentials } from '../../src/cli/aws-failure.js';
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSetupInput } from '../../src/iam/intent.js';
@@ -189,13 +190,15 @@ describe('failures', () => {
     const r = await apply([...BASE, '--yes']);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('done: created the OIDC provider arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com');
-    expect(r.stderr).toContain('keyless: error: IAM CreateRole failed: AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole');
+    expect(r.stderr).toContain('keyless: error: --apply: IAM CreateRole failed (AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:CreateRole');
   });
 
   it('without credentials: exit 3 and a message naming the default chain; no request', async () => {
     const r = await keylessAsync([...BASE, '--apply', '--yes'], { AWS_ENDPOINT_URL_IAM: iam.url });
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('no AWS credentials found');
+    // The same words as "trust-policy audit --live" (test/cli/audit-cli.test.ts), for --apply.
+    expect(r.stderr).toBe(`keyless: error: ${missingCredentials('--apply').message}\n`);
+    expect(r.stderr).toMatch(/^keyless: error: --apply needs AWS credentials, and the SDK's default chain found none \(AWS_ACCESS_KEY_ID/);
     expect(iam.calls).toEqual([]);
   });
 
@@ -206,8 +209,11 @@ describe('failures', () => {
       [['--role-name', 'bad name'], '--role-name: role name "bad name" must be 1 to 64 characters'],
       [['--workflow', 'octo-org/deploy/deploy.yml@main'], '--workflow: workflow "octo-org/deploy/deploy.yml@main" is not OWNER/REPO/.github/workflows/FILE.yml@REF'],
       [['--format', 'terraform'], '--apply sets up IAM directly; give it without --format'],
+      [['--account', '111111111111', '--account', '222222222222'], '--account is given twice ("111111111111" and "222222222222"); it takes one value'],
     ] as const) {
-      const r = await apply([...BASE, ...args, '--yes']);
+      // BASE names the role: a second --role-name would be the repeated-flag error.
+      const base = args[0] === '--role-name' ? BASE.slice(0, -2) : BASE;
+      const r = await apply([...base, ...args, '--yes']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(message);
     }

@@ -67,6 +67,17 @@ describe.each(CASES)('$name', (c) => {
     expect(resources['GitHubOIDCProvider']!.Properties).toEqual({ Url: `https://${c.providerPath}`, ClientIdList: [c.admitted[0]!.aud ?? 'sts.amazonaws.com'] });
   });
 
+  it('cloudformation-json: stdout is the template alone (no envelope), the same as the YAML; the workflow goes to stderr', () => {
+    const r = run(c, 'cloudformation-json');
+    const template = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(template).toEqual(parseCloudFormationYaml(run(c, 'cloudformation').stdout));
+    // Only sections CloudFormation knows at the top level: a template it deploys as it is.
+    expect(Object.keys(template).filter((k) => !['AWSTemplateFormatVersion', 'Description', 'Parameters', 'Conditions', 'Resources', 'Outputs'].includes(k))).toEqual([]);
+    expect(template['AWSTemplateFormatVersion']).toBe('2010-09-09');
+    expect(Object.keys(template['Resources'] as object)).toContain('GitHubActionsRole');
+    expect(r.stderr).toContain('# ---- The workflow side: a job that assumes this role ----');
+  });
+
   it('terraform: the policy is exact; the config is what terraform fmt would leave', () => {
     const config = run(c, 'terraform').stdout;
     expectExact(c, policyFromTerraform(config, { 'local.github_oidc_provider_arn': providerArn(c.providerPath, c.partition) }));
@@ -115,10 +126,12 @@ describe.each(CASES)('$name', (c) => {
 
 describe.runIf(CFN_LINT)('cfn-lint', () => {
   it('finds nothing in any of the templates (one run over all of them: it takes seconds to start)', () => {
-    const files = CASES.map((c, i) => {
-      const file = join(work, `case-${i}.yaml`);
-      writeFileSync(file, run(c, 'cloudformation').stdout);
-      return file;
+    const files = CASES.flatMap((c, i) => {
+      const yaml = join(work, `case-${i}.yaml`);
+      writeFileSync(yaml, run(c, 'cloudformation').stdout);
+      const json = join(work, `case-${i}.json`);
+      writeFileSync(json, run(c, 'cloudformation-json').stdout);
+      return [yaml, json];
     });
     const lint = spawnSync('cfn-lint', files, { encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');

@@ -125,12 +125,12 @@ describe.each(CASES)('$file', ({ file, format, skipped, roles }) => {
     }
   });
 
-  it('--json has exactly {roles: [{role, source, findings: [{rule, severity, message, path}]}], skipped}', async () => {
+  it('--json has exactly {roles: [{role, source, findings: [{rule, severity, message, path, line}]}], skipped}', async () => {
     const doc = auditJson((await audit(file)).report);
     expect(Object.keys(doc)).toEqual(['roles', 'skipped']);
     for (const role of doc.roles as Record<string, unknown>[]) {
       expect(Object.keys(role)).toEqual(['role', 'source', 'findings']);
-      for (const f of role.findings as Record<string, unknown>[]) expect(Object.keys(f)).toEqual(['rule', 'severity', 'message', 'path']);
+      for (const f of role.findings as Record<string, unknown>[]) expect(Object.keys(f)).toEqual(['rule', 'severity', 'message', 'path', 'line']);
     }
   });
 });

@@ -42,13 +42,16 @@ export function countBySeverity(report: AuditReport): Record<'error' | 'warning'
   return counts;
 }
 
-/** The `--json` document: exactly {roles: [{role, source, findings: [{rule, severity, message, path}]}], skipped}. */
+/**
+ * The `--json` document: exactly {roles: [{role, source, findings: [{rule, severity, message, path, line}]}], skipped},
+ * with lint's field names (`line`: the finding's line in the file, null where the source has none).
+ */
 export function auditJson(report: AuditReport): { roles: unknown[]; skipped: number } {
   return {
     roles: report.roles.map((r) => ({
       role: r.role,
       source: { format: r.source.format, file: r.source.file ?? null, line: r.source.line ?? null },
-      findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, path: f.path })),
+      findings: r.findings.map((f, i) => ({ rule: f.rule, severity: f.severity, message: f.message, path: f.path, line: r.findingLines[i] ?? null })),
     })),
     skipped: report.skipped,
   };
