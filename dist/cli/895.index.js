@@ -1,1 +1,1 @@
-export const id=895;export const ids=[895];export const modules={7895:(t,e,o)=>{function r(t={}){let e;return async r=>(e??=(await o.e(463).then(o.t.bind(o,6463,19))).defaultProvider(t),e(r))}o.r(e),o.d(e,{defaultProvider:()=>r})}};
+export const id=895;export const ids=[895,276];export const modules={7895:(t,e,o)=>{function r(t={}){let e;return async r=>(e??=(await o.e(463).then(o.t.bind(o,6463,19))).defaultProvider(t),e(r))}o.r(e),o.d(e,{defaultProvider:()=>r})}};

@@ -29,12 +29,17 @@ export interface MigrationRun {
  * branch, runnable as printed: every flag it needs, no placeholder the CLI refuses. Values from
  * the runner go in only when they need no shell quoting (else the placeholder or main).
  */
+/** The CLI as one command on any machine with Node.js 22+: npm fetches the repository and runs its bin. */
+export const CLI_VIA_NPX = 'npx --yes github:keyless/keyless';
+
 export function migrationCommand(run: MigrationRun = {}): string {
   const repository = run.repository !== undefined && /^[A-Za-z0-9][A-Za-z0-9-]*\/(?!\.\.?$)[A-Za-z0-9._-]+$/.test(run.repository) ? run.repository : 'OWNER/REPO';
   const branch = run.ref?.startsWith('refs/heads/') ? run.ref.slice('refs/heads/'.length) : undefined;
   const plain = branch !== undefined && /^[A-Za-z0-9](?:[A-Za-z0-9._/-]*[A-Za-z0-9_-])?$/.test(branch) && !/\.\.|\/\/|\.lock$/.test(branch);
   const safeBranch = plain ? branch : 'main';
-  return `npx keyless setup aws --repository ${repository} --branch ${safeBranch} --format cloudformation`;
+  // npm runs the CLI straight from the repository (dist/ is committed): no install, and no
+  // dependence on a registry name that may not be published yet.
+  return `${CLI_VIA_NPX} setup aws --repository ${repository} --branch ${safeBranch} --format cloudformation`;
 }
 
 function moveToOidc(run: MigrationRun): string {

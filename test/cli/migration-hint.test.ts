@@ -23,19 +23,19 @@ function refusal(env: Record<string, string>): string {
 
 describe('the migration hint for stored keys', () => {
   it.each<[string, Record<string, string>, string]>([
-    ['outside a run', {}, 'npx keyless setup aws --repository OWNER/REPO --branch main --format cloudformation'],
-    ['on a branch', { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/heads/release/v2' }, 'npx keyless setup aws --repository octo-org/octo-repo --branch release/v2 --format cloudformation'],
-    ['on a tag', { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/tags/v1' }, 'npx keyless setup aws --repository octo-org/octo-repo --branch main --format cloudformation'],
-    ['a branch that would need quoting', { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/heads/feat/$(id)' }, 'npx keyless setup aws --repository octo-org/octo-repo --branch main --format cloudformation'],
-    ['a branch that looks like a flag', { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/heads/-x' }, 'npx keyless setup aws --repository octo-org/octo-repo --branch main --format cloudformation'],
+    ['outside a run', {}, 'npx --yes github:keyless/keyless setup aws --repository OWNER/REPO --branch main --format cloudformation'],
+    ['on a branch', { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/heads/release/v2' }, 'npx --yes github:keyless/keyless setup aws --repository octo-org/octo-repo --branch release/v2 --format cloudformation'],
+    ['on a tag', { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/tags/v1' }, 'npx --yes github:keyless/keyless setup aws --repository octo-org/octo-repo --branch main --format cloudformation'],
+    ['a branch that would need quoting', { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/heads/feat/$(id)' }, 'npx --yes github:keyless/keyless setup aws --repository octo-org/octo-repo --branch main --format cloudformation'],
+    ['a branch that looks like a flag', { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/heads/-x' }, 'npx --yes github:keyless/keyless setup aws --repository octo-org/octo-repo --branch main --format cloudformation'],
   ])('%s: the command runs as printed', async (_name, env, command) => {
     const message = refusal(env);
     expect(message).toContain('input "aws-access-key-id": expected no value. Keyless never takes stored AWS keys');
     expect(message).not.toContain('AKIAIOSFODNN7EXAMPLE');
-    const printed = /`(npx keyless setup aws [^`]*)`/.exec(message)?.[1];
+    const printed = /`(npx --yes github:keyless\/keyless setup aws [^`]*)`/.exec(message)?.[1];
     expect(printed).toBe(command);
-    // "npx keyless" is the CLI: run the rest of the line with the bundle, split as a shell would.
-    const r = await keyless(printed!.split(' ').slice(2));
+    // "npx --yes github:keyless/keyless" is this repository's CLI: run the rest of the line with the bundle, split as a shell would.
+    const r = await keyless(printed!.split(' ').slice(3));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^AWSTemplateFormatVersion: "?2010-09-09"?$/m);
     expect(r.stderr).not.toContain('error');

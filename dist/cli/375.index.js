@@ -1,0 +1,1 @@
+export const id=375;export const ids=[375];export const modules={5375:(r,o,s)=>{s.d(o,{TrailSourceError:()=>e});class e extends Error{}}};
