@@ -23,6 +23,8 @@ function arnMatches(units: readonly PatternUnit[], value: string): boolean {
   );
 }
 
+const isBoolean = (text: string): boolean => /^(true|false)$/i.test(text);
+
 /** One code point's simple (one-to-one) case mapping; a letter whose mapping is longer keeps itself. */
 function simpleCase(cp: number, upper: boolean): number {
   const ch = String.fromCodePoint(cp);
@@ -63,7 +65,8 @@ export function positiveMatch(op: OperatorSpec, policy: { text: string; units: P
     case 'StringNotLike':
       return matchUnits(policy.units, contextValue);
     case 'Bool':
-      return policy.text.toLowerCase() === contextValue.toLowerCase();
+      // Boolean matching: both sides must be "true" or "false" (any case); anything else matches nothing.
+      return isBoolean(policy.text) && isBoolean(contextValue) && policy.text.toLowerCase() === contextValue.toLowerCase();
     case 'ArnEquals':
     case 'ArnLike':
     case 'ArnNotEquals':
