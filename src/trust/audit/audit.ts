@@ -3,9 +3,29 @@
  * its policy), with the source's own findings; the other roles are counted as skipped.
  */
 import { lintTrustPolicy, type LintOptions } from '../lint.js';
+import { parseRoleArn, providerOutsideRole } from '../keys.js';
+import { parseTrustPolicy } from '../policy.js';
 import { lineOf } from './located.js';
 import { trustsGitHub } from './trusts-github.js';
 import type { AuditedRole, AuditFinding, AuditReport, FoundRole } from './types.js';
+
+/** A Federated provider in another account or partition than the role (known from its ARN) never matches. */
+function providerFindings(policy: unknown, roleArn: string): AuditFinding[] {
+  let statements;
+  try {
+    statements = parseTrustPolicy(policy).statements;
+  } catch {
+    return []; // lint reports a malformed policy
+  }
+  const out: AuditFinding[] = [];
+  for (const s of statements) {
+    s.principal.federated.forEach((arn, i) => {
+      const problem = providerOutsideRole(arn, roleArn);
+      if (problem) out.push({ rule: 'provider-other-account', severity: 'error', message: `${problem}; this statement can never match`, path: s.principal.federatedPaths[i] ?? s.principalPath });
+    });
+  }
+  return out;
+}
 
 function auditRole(found: FoundRole, options: LintOptions): AuditedRole {
   const findings: AuditFinding[] = [];
@@ -19,6 +39,8 @@ function auditRole(found: FoundRole, options: LintOptions): AuditedRole {
   for (const policy of found.policies) {
     for (const f of lintTrustPolicy(policy, options)) add({ rule: f.ruleId, severity: f.severity, message: f.message, path: f.path });
   }
+  const roleArn = found.roleArn ?? (parseRoleArn(found.role) ? found.role : undefined);
+  if (roleArn !== undefined) for (const policy of found.policies) for (const f of providerFindings(policy, roleArn)) add(f);
   for (const note of found.notes) add(note);
   const findingLines = findings.map((f) => (found.lines ? lineOf(found.lines, f.path) : undefined) ?? found.source.line);
   return { role: found.role, source: found.source, findings, findingLines };
