@@ -120,6 +120,9 @@ export function isGitHubProvider(provider: string): boolean {
  * `https://token.actions.githubusercontent.com/SLUG`), so no token can carry it: such keys are named
  * for what they are rather than accepted as a GitHub provider.
  */
+export const ENTERPRISE_REFERENCE_NOTE =
+  'AWS\'s Service Authorization Reference lists GitHub keys under github.com/enterprises/NAME, but GitHub issues no token with that issuer: an enterprise with its own issuer uses https://token.actions.githubusercontent.com/SLUG (keys token.actions.githubusercontent.com/SLUG:…)';
+
 export function isEnterpriseReferencePrefix(provider: string): boolean {
   return /^github\.com\/enterprises\/[^/:]+$/i.test(provider);
 }

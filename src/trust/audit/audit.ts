@@ -3,29 +3,10 @@
  * its policy), with the source's own findings; the other roles are counted as skipped.
  */
 import { lintTrustPolicy, type LintOptions } from '../lint.js';
-import { parseRoleArn, providerOutsideRole } from '../keys.js';
-import { parseTrustPolicy } from '../policy.js';
+import { parseRoleArn } from '../keys.js';
 import { lineOf } from './located.js';
 import { trustsGitHub } from './trusts-github.js';
 import type { AuditedRole, AuditFinding, AuditReport, FoundRole } from './types.js';
-
-/** A Federated provider in another account or partition than the role (known from its ARN) never matches. */
-function providerFindings(policy: unknown, roleArn: string): AuditFinding[] {
-  let statements;
-  try {
-    statements = parseTrustPolicy(policy).statements;
-  } catch {
-    return []; // lint reports a malformed policy
-  }
-  const out: AuditFinding[] = [];
-  for (const s of statements) {
-    s.principal.federated.forEach((arn, i) => {
-      const problem = providerOutsideRole(arn, roleArn);
-      if (problem) out.push({ rule: 'provider-other-account', severity: 'error', message: `${problem}; this statement can never match`, path: s.principal.federatedPaths[i] ?? s.principalPath });
-    });
-  }
-  return out;
-}
 
 function auditRole(found: FoundRole, options: LintOptions): AuditedRole {
   const findings: AuditFinding[] = [];
@@ -36,11 +17,12 @@ function auditRole(found: FoundRole, options: LintOptions): AuditedRole {
     seen.add(key);
     findings.push(f);
   };
-  for (const policy of found.policies) {
-    for (const f of lintTrustPolicy(policy, options)) add({ rule: f.ruleId, severity: f.severity, message: f.message, path: f.path });
-  }
+  // Where the source gives the role's ARN, lint also checks that the provider is in the role's account.
   const roleArn = found.roleArn ?? (parseRoleArn(found.role) ? found.role : undefined);
-  if (roleArn !== undefined) for (const policy of found.policies) for (const f of providerFindings(policy, roleArn)) add(f);
+  const lintOptions = roleArn !== undefined ? { ...options, roleArn } : options;
+  for (const policy of found.policies) {
+    for (const f of lintTrustPolicy(policy, lintOptions)) add({ rule: f.ruleId, severity: f.severity, message: f.message, path: f.path });
+  }
   for (const note of found.notes) add(note);
   const findingLines = findings.map((f) => (found.lines ? lineOf(found.lines, f.path) : undefined) ?? found.source.line);
   return { role: found.role, source: found.source, findings, findingLines };
