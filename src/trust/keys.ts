@@ -63,9 +63,10 @@ function claimValues(value: unknown): string[] | undefined {
  * The provider STS finds for a token: its `iss` without `https://`, exactly. IAM stores a provider URL
  * as given and matches the token's issuer against it as a string, so neither case nor a trailing
  * slash is normalised here (unlike {@link conditionKeyPrefix}, which tidies what a user typed).
+ * (`http://` is stripped too, for the loopback issuer of the demo and the tests.)
  */
 export function providerOfIssuer(issuer: string): string {
-  return issuer.replace(/^https:\/\//i, '');
+  return issuer.replace(/^https?:\/\//i, '');
 }
 
 /** Builds the request context STS would see for these claims from this issuer. */
