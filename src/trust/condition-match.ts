@@ -1,6 +1,9 @@
 /** What "matches" means for each evaluated operator: String equality (optionally ignoring case), StringLike wildcards, Bool, ARNs. */
 import type { OperatorSpec } from './operators.js';
+import { equalsIgnoreCase } from './case-fold.js';
 import { literalUnits, matchUnits, type PatternUnit } from './wildcard.js';
+
+export { equalsIgnoreCase } from './case-fold.js';
 
 const COLON = 58;
 
@@ -24,33 +27,6 @@ function arnMatches(units: readonly PatternUnit[], value: string): boolean {
 }
 
 const isBoolean = (text: string): boolean => /^(true|false)$/i.test(text);
-
-/** One code point's simple (one-to-one) case mapping; a letter whose mapping is longer keeps itself. */
-function simpleCase(cp: number, upper: boolean): number {
-  const ch = String.fromCodePoint(cp);
-  const mapped = upper ? ch.toUpperCase() : ch.toLowerCase();
-  const first = mapped.codePointAt(0)!;
-  return mapped.length === String.fromCodePoint(first).length ? first : cp;
-}
-
-/**
- * Case-insensitive equality code point by code point, as Java's String.equalsIgnoreCase compares
- * characters: equal, or equal upper-cased, or equal lower-cased (simple mappings only, so `ß` never
- * equals `SS` and the length never changes). README, "Undecided cases": non-ASCII case folding.
- */
-export function equalsIgnoreCase(a: string, b: string): boolean {
-  const x = [...a];
-  const y = [...b];
-  if (x.length !== y.length) return false;
-  return x.every((ch, i) => {
-    const p = ch.codePointAt(0)!;
-    const q = y[i]!.codePointAt(0)!;
-    if (p === q) return true;
-    const pu = simpleCase(p, true);
-    const qu = simpleCase(q, true);
-    return pu === qu || simpleCase(pu, false) === simpleCase(qu, false);
-  });
-}
 
 /** The positive form of the operator: does this context value match this (resolved) policy value? */
 export function positiveMatch(op: OperatorSpec, policy: { text: string; units: PatternUnit[] }, contextValue: string): boolean {
