@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateTrustPolicy, parseTrustPolicy } from '../../src/trust/index.js';
+import { evaluateCondition, evaluateTrustPolicy, parseTrustPolicy } from '../../src/trust/index.js';
 import { readRoles, syntaxOf } from '../../src/trust/audit/read.js';
 import { claimSet, edgeCases, mutants, Pick, PROVIDER_ARN, randomPolicy, rng, type Claims, type Policy } from './differential/cases.js';
 import { contexts, explain } from './differential/classify.js';
@@ -96,6 +96,22 @@ describe('differential: our engine against @cloud-copilot/iam-simulate', () => {
       compare(policy, sample);
       for (let j = 0; j < 3; j++) compare(policy, claimSet(pick));
     }
+  });
+
+  it('agrees on the corpus condition vectors (condition-vectors/oidc_condition_semantics_vectors.json)', () => {
+    const vectors = readCorpusJson<{ vectors: { id: string; context: Record<string, string | string[]>; condition: Record<string, unknown> }[] }>(
+      'condition-vectors',
+      'oidc_condition_semantics_vectors.json',
+    ).vectors;
+    const differ: string[] = [];
+    for (const v of vectors) {
+      const ours = evaluateCondition(v.condition, v.context, { version: '2012-10-17' }).holds;
+      const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: PROVIDER_ARN }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: v.condition }] };
+      const theirs = simulate(policy, PROVIDER_ARN, v.context) === 'allow';
+      if (ours !== theirs) differ.push(v.id);
+    }
+    expect(vectors.length).toBeGreaterThan(20);
+    expect(differ).toEqual([]);
   });
 
   it('compares thousands of cases', () => {
