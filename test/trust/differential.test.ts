@@ -3,7 +3,7 @@
  * simulator) on the corpus policies, their mutants and seeded random policies, with GitHub-like
  * claim sets. Every disagreement must belong to a class of differential/known-disagreements.json, and
  * every class listed there must still occur. DIFFERENTIAL_CASES sets the number of random policies
- * (default 600, a few seconds; try 20000 locally).
+ * (default 600, a few seconds; try 20000 locally); DIFFERENTIAL_REPORT=1 prints the counts.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,7 @@ describe('differential: our engine against @cloud-copilot/iam-simulate', () => {
   let simulate: Simulate;
   const disagreements: Disagreement[] = [];
   let compared = 0;
+  let corpusCount = 0;
 
   const compare = (policy: Policy, claims: Claims): void => {
     let ours: boolean;
@@ -85,6 +86,7 @@ describe('differential: our engine against @cloud-copilot/iam-simulate', () => {
     const claimSets = Array.from({ length: 40 }, () => claimSet(pick));
     const corpus = await corpusPolicies();
     expect(corpus.length).toBeGreaterThan(30);
+    corpusCount = corpus.length;
     for (const { policy } of corpus) {
       for (const claims of claimSets) compare(policy, claims);
       for (const mutant of mutants(policy, pick, 12)) for (const claims of claimSets.slice(0, 10)) compare(mutant, claims);
@@ -115,6 +117,10 @@ describe('differential: our engine against @cloud-copilot/iam-simulate', () => {
   });
 
   it('compares thousands of cases', () => {
+    if (process.env.DIFFERENTIAL_REPORT) {
+      const byClass = Object.fromEntries([...new Set(disagreements.map((d) => d.class))].map((c) => [c, disagreements.filter((d) => d.class === c).length]));
+      console.log(`corpus policies ${corpusCount}, cases compared ${compared}, disagreements by class ${JSON.stringify(byClass)}`);
+    }
     expect(compared).toBeGreaterThan(3000);
   });
 
