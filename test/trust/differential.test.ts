@@ -98,7 +98,7 @@ describe('differential: our engine against @cloud-copilot/iam-simulate', () => {
       compare(policy, sample);
       for (let j = 0; j < 3; j++) compare(policy, claimSet(pick));
     }
-  });
+  }, 60_000 + RANDOM_POLICIES * 20); // a larger DIFFERENTIAL_CASES gets the time it needs
 
   it('agrees on the corpus condition vectors (condition-vectors/oidc_condition_semantics_vectors.json)', () => {
     const vectors = readCorpusJson<{ vectors: { id: string; context: Record<string, string | string[]>; condition: Record<string, unknown> }[] }>(
