@@ -1,5 +1,5 @@
 /** `keyless trust-policy evaluate`: would this token (claims or JWT) be allowed to assume the role? */
-import { evaluateTrustPolicy, missingClaims } from '../trust/index.js';
+import { evaluateTrustPolicy, missingClaims, parseRoleArn } from '../trust/index.js';
 import { parseFlags, requireFlags } from './args.js';
 import { EXIT_FAILED, EXIT_OK, type CliIo } from './cli-io.js';
 import { checkedIssuer, loadPolicyFile, readInput } from './flag-inputs.js';
@@ -17,6 +17,7 @@ export function evaluateCommand(args: string[], io: CliIo): number {
       token: { type: 'string' },
       issuer: { type: 'string' },
       action: { type: 'string' },
+      'role-arn': { type: 'string' },
       json: { type: 'boolean' },
     },
     command,
@@ -36,6 +37,10 @@ export function evaluateCommand(args: string[], io: CliIo): number {
     command,
   );
   const policyFile = v.policy as string;
+  const roleArn = v['role-arn'] as string | undefined;
+  if (roleArn !== undefined && !parseRoleArn(roleArn)) {
+    throw new CliError(`--role-arn ${JSON.stringify(roleArn)}: expected a role ARN such as arn:aws:iam::123456789012:role/deploy`);
+  }
   const policy = loadPolicyFile(io, policyFile);
   const claims =
     tokenFile !== undefined
@@ -45,6 +50,7 @@ export function evaluateCommand(args: string[], io: CliIo): number {
   const decision = evaluateTrustPolicy(policy, claims, {
     ...(issuer !== undefined ? { issuer } : {}),
     ...(v.action !== undefined ? { action: v.action as string } : {}),
+    ...(roleArn !== undefined ? { roleArn } : {}),
   });
   const missing = missingClaims(policy, claims, issuer);
   if (v.json) {

@@ -63,6 +63,8 @@ Options:
                      its signature is NOT verified (the action verifies tokens; this is an offline check)
   --issuer URL       the issuer to evaluate for (default: the token's "iss" claim)
   --action NAME      default sts:AssumeRoleWithWebIdentity
+  --role-arn ARN     the role the policy belongs to: a Federated provider in another account or
+                     partition never matches (STS only uses a provider in the role's account)
   --json             print one JSON document (the decision, and missingClaims) instead of the report
   -h, --help         show this help
 

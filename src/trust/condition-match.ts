@@ -1,6 +1,9 @@
 /** What "matches" means for each evaluated operator: String equality (optionally ignoring case), StringLike wildcards, Bool, ARNs. */
 import type { OperatorSpec } from './operators.js';
+import { equalsIgnoreCase } from './case-fold.js';
 import { literalUnits, matchUnits, type PatternUnit } from './wildcard.js';
+
+export { equalsIgnoreCase } from './case-fold.js';
 
 const COLON = 58;
 
@@ -23,6 +26,8 @@ function arnMatches(units: readonly PatternUnit[], value: string): boolean {
   );
 }
 
+const isBoolean = (text: string): boolean => /^(true|false)$/i.test(text);
+
 /** The positive form of the operator: does this context value match this (resolved) policy value? */
 export function positiveMatch(op: OperatorSpec, policy: { text: string; units: PatternUnit[] }, contextValue: string): boolean {
   switch (op.base) {
@@ -31,12 +36,13 @@ export function positiveMatch(op: OperatorSpec, policy: { text: string; units: P
       return policy.text === contextValue;
     case 'StringEqualsIgnoreCase':
     case 'StringNotEqualsIgnoreCase':
-      return policy.text.toLowerCase() === contextValue.toLowerCase();
+      return equalsIgnoreCase(policy.text, contextValue);
     case 'StringLike':
     case 'StringNotLike':
       return matchUnits(policy.units, contextValue);
     case 'Bool':
-      return policy.text.toLowerCase() === contextValue.toLowerCase();
+      // Boolean matching: both sides must be "true" or "false" (any case); anything else matches nothing.
+      return isBoolean(policy.text) && isBoolean(contextValue) && policy.text.toLowerCase() === contextValue.toLowerCase();
     case 'ArnEquals':
     case 'ArnLike':
     case 'ArnNotEquals':

@@ -1,5 +1,5 @@
 /** The wording of condition outcomes: values as shown, operator verbs, why a key is absent, hints for common mismatches. */
-import { isContextClaim, splitKey } from './keys.js';
+import { CONTEXT_CLAIMS, isContextClaim, splitKey } from './keys.js';
 import type { OperatorSpec } from './operators.js';
 
 export function show(values: readonly string[]): string {
@@ -50,7 +50,7 @@ export function mismatchHint(op: OperatorSpec, key: string, policyValues: readon
 export function absentMessage(key: string): string {
   const split = splitKey(key);
   if (split && !isContextClaim(split.claim)) {
-    return `"${key}" is not a key STS puts in the request context (for GitHub tokens: <provider>:aud, :sub, :actor, :actor_id, :job_workflow_ref, :repository, :repository_id, :workflow, :ref, :environment, :enterprise_id), so it is always absent`;
+    return `"${key}" is not a key STS puts in the request context (for GitHub tokens: <provider>:${CONTEXT_CLAIMS.join(', :')}), so it is always absent`;
   }
   if (split && split.provider.toLowerCase().startsWith('aws')) {
     return `"${key}" is not in the token's request context (AWS global keys are not evaluated locally)`;

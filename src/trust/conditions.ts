@@ -9,9 +9,13 @@
  * - several values for one key are ORed; for a negated operator the key must match none of them;
  * - several keys in one operator, and several operators, are ANDed;
  * - an absent key makes a positive operator false and a negated one true; `…IfExists` is true on an
- *   absent key; `ForAllValues:` is true and `ForAnyValue:` false on an absent key;
+ *   absent key (with a set qualifier too); `ForAllValues:` is true and `ForAnyValue:` false on an absent
+ *   key; these hold for the operators not evaluated here (Numeric…, Date…) as well;
  * - a key with several values in the request (an `aud` array) used with an operator without a set
- *   qualifier holds when any of its values matches (negated: when none does).
+ *   qualifier matches nothing, negated or not (a multivalued key needs a set qualifier);
+ * - a value whose policy variable cannot be resolved compares false (for a negated operator, that
+ *   makes the condition false); the other values still count.
+ * The README's "Undecided cases" table gives the source of each choice the documentation leaves open.
  *
  * This module owns those rules; what one value matching means is in condition-match.ts, policy
  * variables in policy-variables.ts, the wording in condition-messages.ts.
@@ -67,17 +71,62 @@ function tokenValueOf(values: readonly string[] | undefined): string | string[] 
   return values.length === 1 ? values[0]! : [...values];
 }
 
+/** `aws:…` and `sts:…` keys: AWS puts them in the request context, the token does not. */
+function isServiceKey(key: string): boolean {
+  return /^(aws|sts):/i.test(key);
+}
+
+type EntryResult = { holds: boolean; message: string; notEvaluated?: boolean; tokenValue: string | string[] | null };
+
+/** Null: "true" holds when the key is absent, "false" when it is present. */
+function evaluateNull(
+  entry: ParsedConditionEntry,
+  values: readonly string[],
+  present: boolean,
+  contextValues: readonly string[] | undefined,
+  tokenValue: string | string[] | null,
+): EntryResult {
+  const holds = values.some((v) => (v.toLowerCase() === 'true' ? !present : v.toLowerCase() === 'false' ? present : false));
+  if (holds) return { holds, tokenValue, message: '' };
+  const bad = values.filter((v) => !/^(true|false)$/i.test(v));
+  return {
+    holds,
+    tokenValue,
+    message:
+      bad.length === values.length
+        ? `Null takes "true" or "false", got ${show(values)}`
+        : present
+          ? `Null ${show(values)} requires "${entry.key}" to be absent, but the token has ${show(contextValues ?? [])}`
+          : `Null ${show(values)} requires "${entry.key}" to be present, but the token has no such value`,
+  };
+}
+
 /** Evaluates one key of one operator block. */
 function evaluateEntry(
   op: OperatorSpec,
   entry: ParsedConditionEntry,
   context: RequestContext,
   options: ConditionOptions,
-): { holds: boolean; message: string; notEvaluated?: boolean; tokenValue: string | string[] | null } {
+): EntryResult {
   const contextEntry = context.get(entry.key.toLowerCase());
   const present = contextEntry !== undefined && contextEntry.values.length > 0;
   const tokenValue = tokenValueOf(contextEntry?.values);
   const values = entry.values;
+
+  if (op.base === 'Null') return evaluateNull(entry, values, present, contextEntry?.values, tokenValue);
+
+  // The absent-key rules hold for every operator, evaluated here or not: a Deny with NumericLessThan
+  // on a claim the token lacks does not apply. Service keys (aws:CurrentTime, sts:…) are set by AWS,
+  // not by the token, so their absence here says nothing.
+  if (!present && (op.evaluated || !isServiceKey(entry.key))) {
+    if (op.ifExists) return { holds: true, tokenValue, message: '' };
+    if (op.set === 'ForAllValues') return { holds: true, tokenValue, message: '' };
+    if (op.set === 'ForAnyValue') {
+      return { holds: false, tokenValue, message: `ForAnyValue: is false when the key is absent: ${absentMessage(entry.key)}` };
+    }
+    if (op.negated) return { holds: true, tokenValue, message: '' };
+    return { holds: false, tokenValue, message: `${absentMessage(entry.key)}; a positive operator on an absent key is false` };
+  }
 
   if (!op.evaluated) {
     const holds = options.unevaluated === 'hold';
@@ -89,50 +138,33 @@ function evaluateEntry(
     };
   }
 
-  if (op.base === 'Null') {
-    const holds = values.some((v) => (v.toLowerCase() === 'true' ? !present : v.toLowerCase() === 'false' ? present : false));
-    if (holds) return { holds, tokenValue, message: '' };
-    const bad = values.filter((v) => !/^(true|false)$/i.test(v));
+  const tokenValues = contextEntry!.values;
+  // A key with several values needs ForAnyValue:/ForAllValues:; without one, no value matches (README, "Undecided cases").
+  if (op.set === undefined && tokenValues.length > 1) {
     return {
-      holds,
+      holds: false,
       tokenValue,
-      message:
-        bad.length === values.length
-          ? `Null takes "true" or "false", got ${show(values)}`
-          : present
-            ? `Null ${show(values)} requires "${entry.key}" to be absent, but the token has ${show(contextEntry!.values)}`
-            : `Null ${show(values)} requires "${entry.key}" to be present, but the token has no such value`,
+      message: `${op.name} without ForAnyValue: or ForAllValues: does not match a key with several values (the token has ${show(tokenValues)})`,
     };
   }
 
-  if (!present) {
-    if (op.ifExists) return { holds: true, tokenValue, message: '' };
-    if (op.set === 'ForAllValues') return { holds: true, tokenValue, message: '' };
-    if (op.set === 'ForAnyValue') {
-      return { holds: false, tokenValue, message: `ForAnyValue: is false when the key is absent: ${absentMessage(entry.key)}` };
-    }
-    if (op.negated) return { holds: true, tokenValue, message: '' };
-    return { holds: false, tokenValue, message: `${absentMessage(entry.key)}; a positive operator on an absent key is false` };
-  }
-
+  // A value whose policy variable cannot be resolved compares false; the other values still count.
   const resolved: { text: string; units: PatternUnit[] }[] = [];
+  let unresolved: string | undefined;
   for (const value of values) {
     const r = resolvePolicyValue(value, op, context, options.version);
-    if (!r.ok) {
-      return { holds: false, tokenValue, message: `policy variable ${r.variable} cannot be resolved from the token, which makes the statement not apply` };
-    }
-    resolved.push(r);
+    if (r.ok) resolved.push(r);
+    else unresolved ??= r.variable;
   }
   const matchesAny = (cv: string): boolean => resolved.some((pv) => positiveMatch(op, pv, cv));
-  const tokenValues = contextEntry!.values;
-  let holds: boolean;
-  if (op.set === 'ForAllValues') holds = tokenValues.every((cv) => (op.negated ? !matchesAny(cv) : matchesAny(cv)));
-  else if (op.set === 'ForAnyValue') holds = tokenValues.some((cv) => (op.negated ? !matchesAny(cv) : matchesAny(cv)));
-  else holds = op.negated ? !tokenValues.some(matchesAny) : tokenValues.some(matchesAny);
+  const compares = (cv: string): boolean => (op.negated ? unresolved === undefined && !matchesAny(cv) : matchesAny(cv));
+  const holds = op.set === 'ForAnyValue' ? tokenValues.some(compares) : tokenValues.every(compares);
   if (holds) return { holds, tokenValue, message: '' };
 
   let message: string;
-  if (values.length === 0) {
+  if (unresolved !== undefined && (op.negated || resolved.length === 0)) {
+    message = `policy variable ${unresolved} cannot be resolved from the token, which makes the comparison with its value false`;
+  } else if (values.length === 0) {
     message = `${op.name} lists no values for "${entry.key}", so nothing can match`;
   } else if (op.negated) {
     const hit = tokenValues.find(matchesAny)!;

@@ -7,10 +7,11 @@
 import { evaluateConditionBlocks, type ConditionFailure } from './conditions.js';
 import {
   buildRequestContext,
-  conditionKeyPrefix,
   GITHUB_ISSUER,
   parseProviderArn,
   providerArnMatches,
+  providerOfIssuer,
+  providerOutsideRole,
   WEB_IDENTITY_ACTION,
   type RequestContext,
 } from './keys.js';
@@ -57,6 +58,8 @@ export interface EvaluateOptions {
   readonly action?: string;
   /** Default: the claims' `iss`, else `https://token.actions.githubusercontent.com`. */
   readonly issuer?: string;
+  /** The role the policy belongs to: a Federated provider in another account or partition never matches. */
+  readonly roleArn?: string;
 }
 
 /** A value in a Principal or condition that looks like an unrendered Terraform/CloudFormation/shell template. */
@@ -72,10 +75,21 @@ function show(values: readonly string[]): string {
   return values.length === 1 ? JSON.stringify(values[0]) : `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
 }
 
-function checkPrincipal(statement: ParsedStatement, prefix: string, issuer: string): StatementReason | undefined {
+function checkPrincipal(statement: ParsedStatement, prefix: string, issuer: string, roleArn: string | undefined): StatementReason | undefined {
   const principal = statement.principal;
   if (principal.anyone) return undefined;
-  if (principal.federated.some((arn) => providerArnMatches(arn, prefix))) return undefined;
+  const matching = principal.federated.filter((arn) => providerArnMatches(arn, issuer));
+  const outside = matching.map((arn) => (roleArn === undefined ? undefined : providerOutsideRole(arn, roleArn)));
+  if (outside.some((problem) => problem === undefined)) return undefined;
+  if (matching.length > 0) {
+    return {
+      kind: 'principal',
+      policyValues: [...principal.federated],
+      tokenValue: issuer,
+      message: outside.join('; '),
+      path: principal.federatedPaths[principal.federated.indexOf(matching[0]!)] ?? statement.principalPath,
+    };
+  }
   const expected = `arn:<partition>:iam::<account>:oidc-provider/${prefix}`;
   if (principal.federated.length === 0) {
     const kinds = [
@@ -96,7 +110,7 @@ function checkPrincipal(statement: ParsedStatement, prefix: string, issuer: stri
     const parsed = parseProviderArn(arn);
     if (looksLikeTemplate(arn)) notes.push(`${JSON.stringify(arn)} looks like an unrendered template placeholder`);
     else if (!parsed) notes.push(`${JSON.stringify(arn)} is not an OIDC provider ARN`);
-    else notes.push(`${JSON.stringify(arn)} is the provider for https://${parsed.provider}`);
+    else notes.push(`${JSON.stringify(arn)} is the provider for ${JSON.stringify(`https://${parsed.url}`)} (IAM matches the URL exactly, case and trailing slash included)`);
   }
   return {
     kind: 'principal',
@@ -141,9 +155,10 @@ function evaluateStatement(
   issuer: string,
   action: string,
   version: string | undefined,
+  roleArn: string | undefined,
 ): StatementResult {
   const base = { index: statement.index, ...(statement.sid !== undefined ? { sid: statement.sid } : {}), effect: statement.effect };
-  const reason = checkPrincipal(statement, prefix, issuer) ?? checkAction(statement, action);
+  const reason = checkPrincipal(statement, prefix, issuer, roleArn) ?? checkAction(statement, action);
   if (reason) return { ...base, applies: false, reason };
   const outcome = evaluateConditionBlocks(statement.conditions, context, {
     ...(version !== undefined ? { version } : {}),
@@ -179,9 +194,9 @@ export function evaluateTrustPolicy(policy: unknown, claims: Record<string, unkn
   const parsed = parseTrustPolicy(policy);
   const action = options.action ?? WEB_IDENTITY_ACTION;
   const issuer = options.issuer ?? (typeof claims.iss === 'string' && claims.iss !== '' ? claims.iss : GITHUB_ISSUER);
-  const prefix = conditionKeyPrefix(issuer);
+  const prefix = providerOfIssuer(issuer);
   const context = buildRequestContext(claims, issuer);
-  const statements = parsed.statements.map((s) => evaluateStatement(s, context, prefix, issuer, action, parsed.version));
+  const statements = parsed.statements.map((s) => evaluateStatement(s, context, prefix, issuer, action, parsed.version, options.roleArn));
   const decision: TrustDecision['decision'] = statements.some((r) => r.effect === 'Deny' && r.applies)
     ? 'explicit-deny'
     : statements.some((r) => r.effect === 'Allow' && r.applies)

@@ -4,7 +4,7 @@
  * optionally the reusable workflows (`job_workflow_ref`) that may run, the GitHub OIDC provider as
  * the only principal.
  */
-import { conditionKeyPrefix, DEFAULT_AUDIENCE, GITHUB_ISSUER, isGitHubProvider, PARTITIONS, WEB_IDENTITY_ACTION } from './keys.js';
+import { conditionKeyPrefix, DEFAULT_AUDIENCE, ENTERPRISE_REFERENCE_NOTE, GITHUB_ISSUER, isEnterpriseReferencePrefix, isGitHubProvider, PARTITIONS, WEB_IDENTITY_ACTION } from './keys.js';
 import type { TrustPolicyDocument } from './policy.js';
 
 /** Written in place of the account id when none is given; replace it before creating the role. */
@@ -216,9 +216,10 @@ export function generateTrustPolicy(options: GenerateOptions): TrustPolicyDocume
   const prefix = conditionKeyPrefix(issuer);
   // Only GitHub issues the claims (sub, environment, job_workflow_ref) this policy pins.
   if (!isGitHubProvider(prefix)) {
+    const note = isEnterpriseReferencePrefix(prefix) ? ` (${ENTERPRISE_REFERENCE_NOTE})` : '';
     throw new GenerateError(
       'issuer',
-      `issuer ${JSON.stringify(issuer)} is not a GitHub Actions issuer; expected https://token.actions.githubusercontent.com, an enterprise issuer https://token.actions.githubusercontent.com/SLUG, GHE.com https://token.actions.SUBDOMAIN.ghe.com or GHES https://HOST/_services/token`,
+      `issuer ${JSON.stringify(issuer)} is not a GitHub Actions issuer; expected https://token.actions.githubusercontent.com, an enterprise issuer https://token.actions.githubusercontent.com/SLUG, GHE.com https://token.actions.SUBDOMAIN.ghe.com or GHES https://HOST/_services/token${note}`,
     );
   }
   return {

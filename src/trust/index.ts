@@ -20,7 +20,10 @@ export {
   DEFAULT_AUDIENCE,
   GITHUB_ISSUER,
   parseProviderArn,
+  parseRoleArn,
   providerArnMatches,
+  providerOfIssuer,
+  providerOutsideRole,
   WEB_IDENTITY_ACTION,
 } from './keys.js';
 export type { ContextEntry, ProviderArn, RequestContext } from './keys.js';

@@ -9,7 +9,10 @@ export const GITHUB_PROVIDER = 'token.actions.githubusercontent.com';
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 
-/** The claims STS puts in the request context as `<provider>:<claim>`. */
+/**
+ * The claims STS puts in the request context as `<provider>:<claim>`: `aud`, `sub` and the ten GitHub
+ * claims the Service Authorization Reference lists for sts:AssumeRoleWithWebIdentity.
+ */
 export const CONTEXT_CLAIMS = [
   'aud',
   'sub',
@@ -18,6 +21,7 @@ export const CONTEXT_CLAIMS = [
   'job_workflow_ref',
   'repository',
   'repository_id',
+  'repository_owner_id',
   'workflow',
   'ref',
   'environment',
@@ -55,9 +59,19 @@ function claimValues(value: unknown): string[] | undefined {
   return undefined;
 }
 
+/**
+ * The provider STS finds for a token: its `iss` without `https://`, exactly. IAM stores a provider URL
+ * as given and matches the token's issuer against it as a string, so neither case nor a trailing
+ * slash is normalised here (unlike {@link conditionKeyPrefix}, which tidies what a user typed).
+ * (`http://` is stripped too, for the loopback issuer of the demo and the tests.)
+ */
+export function providerOfIssuer(issuer: string): string {
+  return issuer.replace(/^https?:\/\//i, '');
+}
+
 /** Builds the request context STS would see for these claims from this issuer. */
 export function buildRequestContext(claims: Record<string, unknown>, issuer: string): RequestContext {
-  const prefix = conditionKeyPrefix(issuer);
+  const prefix = providerOfIssuer(issuer);
   const context = new Map<string, ContextEntry>();
   for (const claim of CONTEXT_CLAIMS) {
     const values = claimValues(claims[claim]);
@@ -101,26 +115,66 @@ export function isGitHubProvider(provider: string): boolean {
   );
 }
 
+/**
+ * The Service Authorization Reference also lists every GitHub key under `github.com/enterprises/NAME`.
+ * GitHub documents no issuer of that form (an enterprise's own issuer is
+ * `https://token.actions.githubusercontent.com/SLUG`), so no token can carry it: such keys are named
+ * for what they are rather than accepted as a GitHub provider.
+ */
+export const ENTERPRISE_REFERENCE_NOTE =
+  'AWS\'s Service Authorization Reference lists GitHub keys under github.com/enterprises/NAME, but GitHub issues no token with that issuer: an enterprise with its own issuer uses https://token.actions.githubusercontent.com/SLUG (keys token.actions.githubusercontent.com/SLUG:…)';
+
+export function isEnterpriseReferencePrefix(provider: string): boolean {
+  return /^github\.com\/enterprises\/[^/:]+$/i.test(provider);
+}
+
 const PROVIDER_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider\/(.+)$/;
 
 export interface ProviderArn {
   readonly partition: string;
   readonly account: string;
-  /** Provider URL without scheme, e.g. `token.actions.githubusercontent.com`. */
+  /** Provider URL without scheme, normalised (host lower-cased, no trailing slash), e.g. `token.actions.githubusercontent.com`. */
   readonly provider: string;
+  /** The provider part exactly as the ARN has it (IAM stores the URL as given). */
+  readonly url: string;
 }
 
-/** Parses `arn:<partition>:iam::<12 digits>:oidc-provider/<host[/path]>`. */
+/** Parses `arn:<partition>:iam::<12 digits>:oidc-provider/<host[/path]>`; `provider` is normalised as {@link conditionKeyPrefix} does. */
 export function parseProviderArn(arn: string): ProviderArn | undefined {
   const m = PROVIDER_ARN.exec(arn);
   if (!m) return undefined;
-  return { partition: m[1]!, account: m[2]!, provider: conditionKeyPrefix(m[3]!) };
+  return { partition: m[1]!, account: m[2]!, provider: conditionKeyPrefix(m[3]!), url: m[3]! };
 }
 
-/** True when a Federated principal is the OIDC provider whose condition-key prefix is `prefix`. */
-export function providerArnMatches(arn: string, prefix: string): boolean {
+/**
+ * True when a Federated principal is the OIDC provider STS finds for a token from `issuer`: the ARN's
+ * provider part equals the issuer without `https://`, exactly (case and a trailing slash included).
+ */
+export function providerArnMatches(arn: string, issuer: string): boolean {
   const parsed = parseProviderArn(arn);
-  return parsed !== undefined && parsed.provider === conditionKeyPrefix(prefix);
+  return parsed !== undefined && parsed.url === providerOfIssuer(issuer);
+}
+
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/.+$/;
+
+/** The partition and account of a role ARN; undefined when it is not one. */
+export function parseRoleArn(arn: string): { partition: string; account: string } | undefined {
+  const m = ROLE_ARN.exec(arn);
+  return m ? { partition: m[1]!, account: m[2]! } : undefined;
+}
+
+/** Why a Federated provider cannot be used by this role (another account or partition), or undefined. */
+export function providerOutsideRole(providerArn: string, roleArn: string): string | undefined {
+  const provider = parseProviderArn(providerArn);
+  const role = parseRoleArn(roleArn);
+  if (!provider || !role) return undefined;
+  if (provider.partition !== role.partition) {
+    return `the provider ${JSON.stringify(providerArn)} is in partition ${provider.partition}, the role ${JSON.stringify(roleArn)} in ${role.partition}: STS only uses a provider in the role's own account`;
+  }
+  if (provider.account !== role.account) {
+    return `the provider ${JSON.stringify(providerArn)} is in account ${provider.account}, the role ${JSON.stringify(roleArn)} in account ${role.account}: STS only uses a provider in the role's own account`;
+  }
+  return undefined;
 }
 
 /** Known AWS partitions, for validating generated ARNs. */

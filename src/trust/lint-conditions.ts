@@ -1,5 +1,5 @@
 /** Condition key and value rules: keys STS never provides, template placeholders, values that never match. */
-import { conditionKeyPrefix, isContextClaim, isGitHubProvider, splitKey } from './keys.js';
+import { conditionKeyPrefix, CONTEXT_CLAIMS, ENTERPRISE_REFERENCE_NOTE, isContextClaim, isEnterpriseReferencePrefix, isGitHubProvider, splitKey } from './keys.js';
 import { isPositiveRestriction, type OperatorSpec } from './operators.js';
 import type { ParsedConditionEntry } from './policy.js';
 import { subjectNeverMatches, viewValue } from './subject.js';
@@ -25,17 +25,18 @@ export function classifyKey(key: string, providers: readonly string[] | undefine
   if (!providerKey) return { claim, known: false, providerKey };
   const trusted = providers ? providers.includes(provider) : isGitHubProvider(provider);
   if (!trusted) {
+    const note = isEnterpriseReferencePrefix(provider) ? `; ${ENTERPRISE_REFERENCE_NOTE}` : '';
     return {
       claim,
       known: false,
       providerKey,
-      why: providers
+      why: (providers
         ? `its prefix "${split.provider}" is not the provider this statement trusts (${providers.map((p) => `"${p}"`).join(', ')})`
-        : `its prefix "${split.provider}" is not a GitHub OIDC provider (token.actions.githubusercontent.com, …/<enterprise>, or <host>/_services/token)`,
+        : `its prefix "${split.provider}" is not a GitHub OIDC provider (token.actions.githubusercontent.com, …/<enterprise>, or <host>/_services/token)`) + note,
     };
   }
   if (!isContextClaim(claim)) {
-    return { claim, known: false, providerKey, why: `STS does not provide "${split.claim}" as a condition key (only aud, sub, actor, actor_id, job_workflow_ref, repository, repository_id, workflow, ref, environment, enterprise_id)` };
+    return { claim, known: false, providerKey, why: `STS does not provide "${split.claim}" as a condition key (only ${CONTEXT_CLAIMS.join(', ')})` };
   }
   return { claim, known: true, providerKey };
 }

@@ -18,6 +18,8 @@ export interface LintOptions {
   readonly issuer?: string;
   /** The account's "Role trust policy length" quota; default IAM's 2,048 (see size.ts). */
   readonly sizeQuota?: number;
+  /** The role the policy belongs to, where known: a Federated provider in another account or partition is an error. */
+  readonly roleArn?: string;
 }
 
 /** The rules, with their severity and what they catch. */
@@ -28,6 +30,7 @@ export const LINT_RULES = {
   'sub-wildcard-repository': { severity: 'error', summary: 'a sub wildcard in the repository name (`repo:org/*`): every repository of the owner matches, including future ones' },
   'never-matches': { severity: 'error', summary: 'a condition that can never hold: a wildcard in StringEquals, a malformed subject, a key STS never provides, an empty value list' },
   'principal-not-github': { severity: 'error', summary: 'a principal that is not the GitHub OIDC provider (another provider, a malformed ARN, or "*")' },
+  'provider-other-account': { severity: 'error', summary: 'a Federated provider in another account or partition than the role: STS never matches it' },
   'aud-missing': { severity: 'warning', summary: 'no aud condition: tokens minted for any audience are accepted' },
   'aud-mismatch': { severity: 'warning', summary: 'the aud condition does not admit the audience the action sends (default sts.amazonaws.com)' },
   'for-all-values-in-allow': { severity: 'warning', summary: 'ForAllValues: in an Allow statement is true when the key is absent or misspelled' },

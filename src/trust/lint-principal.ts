@@ -1,5 +1,5 @@
 /** Principal rules: which statements trust an OIDC principal, which providers they trust, and findings on Principal. */
-import { conditionKeyPrefix, isGitHubProvider, WEB_IDENTITY_ACTION } from './keys.js';
+import { ENTERPRISE_REFERENCE_NOTE, WEB_IDENTITY_ACTION, conditionKeyPrefix, isEnterpriseReferencePrefix, isGitHubProvider } from './keys.js';
 import type { ParsedStatement } from './policy.js';
 import { looksLikeTemplate } from './evaluate.js';
 import { matchesStringLike } from './wildcard.js';
@@ -51,10 +51,20 @@ export function lintPrincipal(s: ParsedStatement, issuer: string | undefined, ou
     } else {
       const provider = conditionKeyPrefix(rawProvider);
       if (expected !== undefined ? provider !== expected : !isGitHubProvider(provider)) {
+        const why = isEnterpriseReferencePrefix(provider) ? `; ${ENTERPRISE_REFERENCE_NOTE}` : '';
         out.add(
           'principal-not-github',
           path,
-          `Principal.Federated trusts the OIDC provider "${provider}", not ${expected !== undefined ? `"${expected}"` : 'the GitHub Actions provider (token.actions.githubusercontent.com)'}`,
+          `Principal.Federated trusts the OIDC provider "${provider}", not ${expected !== undefined ? `"${expected}"` : 'the GitHub Actions provider (token.actions.githubusercontent.com)'}${why}`,
+        );
+        return;
+      }
+      if (rawProvider !== provider) {
+        // IAM keeps the provider URL as given and STS compares the token's iss with it exactly.
+        out.add(
+          'principal-not-github',
+          path,
+          `Principal.Federated names the provider ${JSON.stringify(rawProvider)}; IAM matches the provider URL exactly (case and a trailing slash included), so tokens from https://${provider} never match it: use ${JSON.stringify(provider)}`,
         );
         return;
       }

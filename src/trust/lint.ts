@@ -5,7 +5,7 @@
  * This module walks the statements and assembles the findings; the rules themselves are in
  * lint-principal.ts, lint-conditions.ts, lint-audience.ts and lint-subjects.ts.
  */
-import { DEFAULT_AUDIENCE } from './keys.js';
+import { DEFAULT_AUDIENCE, providerOutsideRole } from './keys.js';
 import { parseTrustPolicy, TrustPolicyError, type ParsedStatement } from './policy.js';
 import { sizeFindings } from './size.js';
 import { lintAudience, type AudienceCondition } from './lint-audience.js';
@@ -62,6 +62,14 @@ function lintAllowStatement(s: ParsedStatement, options: LintOptions, out: Findi
   policySubs.push(...subs);
 }
 
+/** STS only uses an OIDC provider in the role's own account: one elsewhere never matches. */
+function lintProviderAccount(s: ParsedStatement, roleArn: string, out: Findings): void {
+  s.principal.federated.forEach((arn, i) => {
+    const problem = providerOutsideRole(arn, roleArn);
+    if (problem) out.add('provider-other-account', s.principal.federatedPaths[i] ?? s.principalPath, `${problem}; this statement can never match`);
+  });
+}
+
 /** Lints a trust policy. A malformed document yields one `invalid-policy` error. */
 export function lintTrustPolicy(policy: unknown, options: LintOptions = {}): LintFinding[] {
   let parsed;
@@ -76,6 +84,7 @@ export function lintTrustPolicy(policy: unknown, options: LintOptions = {}): Lin
   const out = new Findings();
   const subs: SubValue[] = [];
   for (const s of parsed.statements) {
+    if (options.roleArn !== undefined) lintProviderAccount(s, options.roleArn, out);
     if (s.effect !== 'Allow' || !isWebIdentityStatement(s)) continue;
     lintAllowStatement(s, options, out, subs);
   }

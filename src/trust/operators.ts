@@ -60,8 +60,9 @@ const NEGATED: ReadonlySet<BaseOperator> = new Set<BaseOperator>([
   'ArnNotLike',
 ]);
 
-/** Operators whose values may hold policy variables (string and ARN operators). */
+/** Operators whose values may hold policy variables (string, ARN and Bool operators: IAM User Guide, "Policy variables"). */
 const TAKES_VARIABLES: ReadonlySet<BaseOperator> = new Set<BaseOperator>([
+  'Bool',
   'StringEquals',
   'StringNotEquals',
   'StringEqualsIgnoreCase',

@@ -1,4 +1,4 @@
-/** Parsing one trust policy statement: Sid, Effect, Principal, Action or NotAction, Condition. */
+/** Parsing one trust policy statement: Sid, Effect, Principal, Action or NotAction, Condition (NotPrincipal, Resource and NotResource refused). */
 import { index, member } from './path.js';
 import { parseConditionElement, type ParsedConditionBlock } from './condition-element.js';
 import { describe, isPlainObject, TrustPolicyError } from './policy-error.js';
@@ -101,6 +101,12 @@ export function parseStatement(value: unknown, i: number, path: string): ParsedS
   }
   if ('NotPrincipal' in value) {
     throw new TrustPolicyError('NotPrincipal is not supported in role trust policies; use Principal', member(path, 'NotPrincipal'));
+  }
+  for (const field of ['Resource', 'NotResource']) {
+    if (field in value) {
+      // IAM refuses the document: MalformedPolicyDocument "Has prohibited field Resource".
+      throw new TrustPolicyError(`${field} is not allowed in a role trust policy (IAM refuses it: "Has prohibited field ${field}"); the role itself is the resource`, member(path, field));
+    }
   }
   if (!('Principal' in value)) {
     throw new TrustPolicyError('statement has no Principal; a trust policy statement names who may assume the role', path);

@@ -51,7 +51,7 @@ export async function loadTrustPolicy(file: string, expected: { audience: string
 
 export async function checkTrustPolicy(policy: LoadedTrustPolicy, claims: Claims, role: RoleArn, log: Logger): Promise<void> {
   const { evaluateTrustPolicy, formatDecision } = await import('../trust/index.js');
-  const decision = evaluateTrustPolicy(policy.document, { ...claims });
+  const decision = evaluateTrustPolicy(policy.document, { ...claims }, { roleArn: role.arn });
   if (!decision.allowed) {
     throw new KeylessError(
       'trust-policy-denied',

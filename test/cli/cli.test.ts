@@ -101,6 +101,19 @@ describe('trust-policy evaluate', () => {
     expect(r.stdout).toMatch(/^ALLOWED: sts:AssumeRoleWithWebIdentity for repo:qoomon\/sandbox:ref:refs\/heads\/aws-github-access-manager/);
   });
 
+  it('--role-arn: a provider in another account never matches, and the message names both accounts', () => {
+    const policy = join(POLICIES, 'github-docs_oidc-in-aws_branch.json');
+    const claims = join(TOKENS, 'github-docs_example_token_claims.json');
+    const same = keyless('trust-policy', 'evaluate', '--policy', policy, '--claims', claims, '--role-arn', 'arn:aws:iam::123456789012:role/deploy', '--json');
+    const other = keyless('trust-policy', 'evaluate', '--policy', policy, '--claims', claims, '--role-arn', 'arn:aws:iam::210987654321:role/deploy');
+    expect(other.code).toBe(3);
+    expect(other.stdout).toMatch(/in account \d{12}, the role "arn:aws:iam::210987654321:role\/deploy" in account 210987654321/);
+    expect(same.stdout).not.toContain('210987654321');
+    const bad = keyless('trust-policy', 'evaluate', '--policy', policy, '--claims', claims, '--role-arn', 'deploy');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--role-arn "deploy": expected a role ARN');
+  });
+
   it('denied: exit 3, with the failing condition, policy value and token value', () => {
     const r = keyless(
       'trust-policy',

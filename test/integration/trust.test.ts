@@ -62,6 +62,22 @@ describe('input trust-policy', () => {
     expect(secretLeaks(result, handledSecrets(fakes.sts))).toEqual([]);
   });
 
+  it('a provider in another account than role-to-assume never matches: denied before STS, naming both accounts', async () => {
+    const provider = fakes.issuer.url.replace('http://', '');
+    const file = join(dir, 'other-account.json');
+    const statement = {
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::210987654321:oidc-provider/${provider}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { [`${provider}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${provider}:sub`]: 'repo:octo-org/octo-repo:*' } },
+    };
+    writeFileSync(file, JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
+    const result = await run({ 'trust-policy': file });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors.join('\n')).toContain('is in account 210987654321, the role "arn:aws:iam::123456789012:role/deploy" in account 123456789012');
+    expect(fakes.sts.calls).toHaveLength(0);
+  });
+
   it('a file that is not JSON is an input error, before any request', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{"Version": "2012-10-17", "Statement": [');

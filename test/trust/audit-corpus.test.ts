@@ -21,11 +21,14 @@ const roleName = (name: string): string => name.replace(/[^\w+=,.@-]/g, '-').sli
 const lintKeys = (policy: unknown): string[] => lintTrustPolicy(policy).map((f) => `${f.ruleId} ${f.path}`).sort();
 const auditKeys = (report: AuditReport, role: string): string[] => report.roles.find((r) => r.role === role)!.findings.map((f) => `${f.rule} ${f.path}`).sort();
 
+/** The role lives where its policy's provider is (a provider in another account is its own finding, tested elsewhere). */
+const accountOf = (policy: unknown): string => /"arn:aws[a-z-]*:iam::(\d{12}):oidc-provider\//.exec(JSON.stringify(policy))?.[1] ?? '123456789012';
+
 const SOURCES: { label: string; syntax: 'json' | 'yaml'; text: () => string; roleOf: (name: string) => string }[] = [
   {
     label: 'aws iam list-roles, as the API returns it (URL-encoded)',
     syntax: 'json',
-    text: () => JSON.stringify({ Roles: policies.map((p) => ({ RoleName: roleName(p.name), Arn: `arn:aws:iam::123456789012:role/${roleName(p.name)}`, AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(p.policy)) })) }),
+    text: () => JSON.stringify({ Roles: policies.map((p) => ({ RoleName: roleName(p.name), Arn: `arn:aws:iam::${accountOf(p.policy)}:role/${roleName(p.name)}`, AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(p.policy)) })) }),
     roleOf: roleName,
   },
   {

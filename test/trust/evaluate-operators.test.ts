@@ -61,10 +61,13 @@ describe('condition operators', () => {
     expect(run({ 'ForAnyValue:StringNotEquals': { [`${GH}:environment`]: 'prod' } }).allowed).toBe(false);
   });
 
-  it('an aud array: multi-valued key', () => {
+  it('an aud array: multi-valued key; without a set qualifier nothing matches (README, undecided cases)', () => {
     const aud = ['sts.amazonaws.com', 'https://github.com/octo-org'];
-    expect(run({ StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' } }, { aud }).allowed).toBe(true);
+    const plain = run({ StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' } }, { aud });
+    expect(plain.allowed).toBe(false);
+    expect(plain.statements[0]!.reason!.message).toMatch(/without ForAnyValue: or ForAllValues:/);
     expect(run({ StringNotEquals: { [`${GH}:aud`]: 'https://github.com/octo-org' } }, { aud }).allowed).toBe(false);
+    expect(run({ StringNotEquals: { [`${GH}:aud`]: 'https://gitlab.com' } }, { aud }).allowed).toBe(false);
     expect(run({ 'ForAnyValue:StringEquals': { [`${GH}:aud`]: 'sts.amazonaws.com' } }, { aud }).allowed).toBe(true);
     const all = run({ 'ForAllValues:StringEquals': { [`${GH}:aud`]: 'sts.amazonaws.com' } }, { aud });
     expect(all.allowed).toBe(false);
@@ -121,5 +124,40 @@ describe('condition operators', () => {
     expect(deny.decision).toBe('explicit-deny');
     expect(deny.statements[1]!.assumed?.[0]?.message).toMatch(/assumed to hold/);
     expect(formatDecision(deny)).toContain('note: DateGreaterThan');
+  });
+
+  it('a Deny with a Numeric or Date operator on a claim the token lacks does not apply (absent-key rules hold for every operator)', () => {
+    const denyOn = (condition: Record<string, Record<string, string>>) =>
+      evaluateTrustPolicy(doc(statement({}), { ...statement(condition), Effect: 'Deny' }), claims()).decision;
+    expect(denyOn({ NumericLessThan: { [`${GH}:enterprise_id`]: '100' } })).toBe('allow');
+    expect(denyOn({ DateGreaterThan: { [`${GH}:environment`]: '2020-01-01T00:00:00Z' } })).toBe('allow');
+    expect(denyOn({ NumericNotEquals: { [`${GH}:enterprise_id`]: '100' } })).toBe('explicit-deny');
+    expect(denyOn({ NumericLessThanIfExists: { [`${GH}:enterprise_id`]: '100' } })).toBe('explicit-deny');
+    expect(denyOn({ 'ForAnyValue:NumericLessThan': { [`${GH}:enterprise_id`]: '100' } })).toBe('allow');
+    // Present: still not evaluated, assumed to hold in a Deny.
+    expect(evaluateTrustPolicy(doc(statement({}), { ...statement({ NumericLessThan: { [`${GH}:actor_id`]: '100' } }), Effect: 'Deny' }), claims({ actor_id: '12' })).decision).toBe('explicit-deny');
+  });
+
+  it('a value whose policy variable cannot be resolved compares false; the other values still count', () => {
+    const policy = (op: string, values: string[]) => ({ Version: '2012-10-17', Statement: [statement({ [op]: { [`${GH}:ref`]: values } })] });
+    const missing = '${' + GH + ':environment}';
+    expect(evaluateTrustPolicy(policy('StringEquals', [missing, 'refs/heads/main']), claims()).allowed).toBe(true);
+    expect(evaluateTrustPolicy(policy('StringEquals', [missing]), claims()).allowed).toBe(false);
+    const negated = evaluateTrustPolicy(policy('StringNotEquals', [missing, 'refs/heads/dev']), claims());
+    expect(negated.allowed).toBe(false);
+    expect(negated.statements[0]!.reason!.message).toMatch(/cannot be resolved/);
+  });
+
+  it('IgnoreCase folds letters one to one, as Java\'s equalsIgnoreCase does (README, undecided cases)', () => {
+    expect(run({ StringEqualsIgnoreCase: { [`${GH}:environment`]: 'ÉTÉ' } }, { environment: 'été' }).allowed).toBe(true);
+    expect(run({ StringEqualsIgnoreCase: { [`${GH}:environment`]: 'k' } }, { environment: '\u212a' }).allowed).toBe(true); // Kelvin sign
+    expect(run({ StringEqualsIgnoreCase: { [`${GH}:environment`]: 'STRASSE' } }, { environment: 'straße' }).allowed).toBe(false);
+  });
+
+  it('policy variables in Bool values are substituted', () => {
+    const policy = (value: string) => ({ Version: '2012-10-17', Statement: [statement({ Bool: { [`${GH}:environment`]: value } })] });
+    expect(evaluateTrustPolicy(policy('${' + GH + ':workflow}'), claims({ environment: 'true', workflow: 'true' })).allowed).toBe(true);
+    expect(evaluateTrustPolicy(policy('${' + GH + ':workflow}'), claims({ environment: 'true', workflow: 'false' })).allowed).toBe(false);
+    expect(evaluateTrustPolicy(policy("${" + GH + ":actor, 'true'}"), claims({ environment: 'true' })).allowed).toBe(true);
   });
 });

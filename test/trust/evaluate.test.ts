@@ -14,6 +14,51 @@ describe('conditionKeyPrefix', () => {
   });
 });
 
+describe('the provider STS finds: exact URL, and the role\'s own account', () => {
+  const other = (arn: string, roleArn?: string) =>
+    evaluateTrustPolicy(doc({ ...statement({}), Principal: { Federated: arn } }), claims(), roleArn !== undefined ? { roleArn } : {});
+
+  it.each([
+    [`arn:aws:iam::123456789012:oidc-provider/Token.Actions.GitHubUserContent.com`, false],
+    [`arn:aws:iam::123456789012:oidc-provider/${GH}/`, false],
+    [`arn:aws:iam::123456789012:oidc-provider/${GH}`, true],
+  ])('%s matches the issuer %s exactly: %s', (arn, matches) => {
+    const d = other(arn);
+    expect(d.allowed).toBe(matches);
+    if (!matches) expect(d.statements[0]!.reason!.message).toMatch(/matches the URL exactly/);
+  });
+
+  it('a trailing slash in the issuer is part of the key prefix too', () => {
+    const iss = `${ISS}/`;
+    const d = evaluateTrustPolicy(
+      doc({ ...statement({ StringEquals: { [`${GH}/:sub`]: claims().sub } }), Principal: { Federated: `${ARN}/` } }),
+      claims({ iss }),
+    );
+    expect(d.allowed).toBe(true);
+  });
+
+  it.each([
+    ['arn:aws:iam::123456789012:role/deploy', true, ''],
+    ['arn:aws:iam::210987654321:role/deploy', false, 'account 123456789012, the role "arn:aws:iam::210987654321:role/deploy" in account 210987654321'],
+    ['arn:aws-cn:iam::123456789012:role/deploy', false, 'partition aws, the role "arn:aws-cn:iam::123456789012:role/deploy" in aws-cn'],
+  ])('with role %s: allowed %s', (roleArn, allowed, message) => {
+    const d = other(ARN, roleArn);
+    expect(d.allowed).toBe(allowed);
+    if (!allowed) {
+      expect(d.statements[0]!.reason).toMatchObject({ kind: 'principal' });
+      expect(d.statements[0]!.reason!.message).toContain(message);
+    }
+  });
+
+  it('repository_owner_id is a condition key', () => {
+    const pin = doc(statement({ StringEquals: { [`${GH}:repository_owner_id`]: '65' } }));
+    expect(evaluateTrustPolicy(pin, claims({ repository_owner_id: '65' })).allowed).toBe(true);
+    expect(evaluateTrustPolicy(pin, claims({ repository_owner_id: '66' })).allowed).toBe(false);
+    const deny = doc(statement({}), { ...statement({ StringEquals: { [`${GH}:repository_owner_id`]: '65' } }), Effect: 'Deny' });
+    expect(evaluateTrustPolicy(deny, claims({ repository_owner_id: '65' })).decision).toBe('explicit-deny');
+  });
+});
+
 describe('principal', () => {
   it.each(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b'])('accepts the provider ARN in partition %s', (partition) => {
     expect(providerArnMatches(`arn:${partition}:iam::123456789012:oidc-provider/${GH}`, GH)).toBe(true);

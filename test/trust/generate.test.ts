@@ -101,6 +101,12 @@ describe('generateTrustPolicy', () => {
     expect((error as GenerateError).option).toBe(option);
   });
 
+  it('the github.com/enterprises/NAME form of AWS\'s reference is refused, with why', () => {
+    expect(() => generateTrustPolicy({ repository: 'o/r', branches: ['main'], issuer: 'https://github.com/enterprises/acme' })).toThrow(
+      /GitHub issues no token with that issuer: an enterprise with its own issuer uses https:\/\/token\.actions\.githubusercontent\.com\/SLUG/,
+    );
+  });
+
   it.each([
     'https://token.actions.githubusercontent.com',
     'https://token.actions.githubusercontent.com/acme',

@@ -245,3 +245,32 @@ describe('warnings', () => {
     expect(ids(lintTrustPolicy(tight(`repo:o@1/r@2:environment:\${${GH}:environment}`)))).toEqual([]);
   });
 });
+
+describe('issue 20: the keys and providers STS knows', () => {
+  const sub = 'repo:octo-org@65/octo-repo@74:environment:prod';
+
+  it('a repository_owner_id pin is a known key: no finding', () => {
+    expect(lintTrustPolicy(policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: sub, [`${GH}:repository_owner_id`]: '65' } }))).toEqual([]);
+  });
+
+  it('a github.com/enterprises/NAME key or provider is explained: GitHub issues no such token', () => {
+    const key = lintTrustPolicy(policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: sub, 'github.com/enterprises/acme:repository_owner_id': '65' } }));
+    expect(find(key, 'never-matches')?.message).toContain('GitHub issues no token with that issuer');
+    const principal = lintTrustPolicy(policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: sub } }, { Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/github.com/enterprises/acme' } }));
+    expect(find(principal, 'principal-not-github')?.message).toContain('token.actions.githubusercontent.com/SLUG');
+  });
+
+  it.each([`arn:aws:iam::123456789012:oidc-provider/Token.Actions.GitHubUserContent.com`, `${ARN}/`])('the provider %s never matches: IAM compares the URL exactly', (arn) => {
+    const f = lintTrustPolicy(policy({ StringEquals: { [AUD]: 'sts.amazonaws.com', [SUB]: sub } }, { Principal: { Federated: arn } }));
+    expect(find(f, 'principal-not-github')?.message).toMatch(/matches the provider URL exactly/);
+  });
+
+  it('provider-other-account: only with the role ARN, naming both accounts', () => {
+    const p = tight(sub);
+    expect(ids(lintTrustPolicy(p))).toEqual([]);
+    expect(ids(lintTrustPolicy(p, { roleArn: 'arn:aws:iam::123456789012:role/deploy' }))).toEqual([]);
+    const f = lintTrustPolicy(p, { roleArn: 'arn:aws:iam::999999999999:role/deploy' });
+    expect(f).toEqual([expect.objectContaining({ ruleId: 'provider-other-account', severity: 'error', path: '$.Statement[0].Principal.Federated' })]);
+    expect(f[0]!.message).toContain('account 123456789012, the role "arn:aws:iam::999999999999:role/deploy" in account 999999999999');
+  });
+});

@@ -29,6 +29,8 @@ describe('parseTrustPolicy errors', () => {
     ['no Effect', { Statement: [without('Effect')] }, '$.Statement[0]', /no Effect/],
     ['bad Effect', { Statement: [{ ...good, Effect: 'allow' }] }, '$.Statement[0].Effect', /"Allow" or "Deny"/],
     ['NotPrincipal', { Statement: [{ ...good, NotPrincipal: { AWS: '*' } }] }, '$.Statement[0].NotPrincipal', /not supported/],
+    ['Resource', { Statement: [{ ...good, Resource: '*' }] }, '$.Statement[0].Resource', /Resource is not allowed.*Has prohibited field Resource/],
+    ['NotResource', { Statement: [{ ...good, NotResource: 'arn:aws:s3:::x' }] }, '$.Statement[0].NotResource', /NotResource is not allowed.*Has prohibited field NotResource/],
     ['no Principal', { Statement: [without('Principal')] }, '$.Statement[0]', /no Principal/],
     ['bad principal type', { Statement: [{ ...good, Principal: { Github: 'x' } }] }, '$.Statement[0].Principal.Github', /unknown principal type/],
     ['principal entry not a string', { Statement: [{ ...good, Principal: { Federated: [ARN, 7] } }] }, '$.Statement[0].Principal.Federated[1]', /must be strings/],

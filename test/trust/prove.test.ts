@@ -46,6 +46,14 @@ describe('proveOnly', () => {
     if (!proved) expect(evaluateTrustPolicy(p, result.counterexample!).allowed).toBe(true);
   });
 
+  it('a repository_owner_id pin is a condition key prove decides, and --only takes it', () => {
+    const pinned = policy({ ...sub('StringLike', 'repo:octo-org/*'), StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com', [`${GH}:repository_owner_id`]: '65' } });
+    expect(proveOnly(pinned, only('repository_owner_id', '65')).proved).toBe(true);
+    const loose = proveOnly(policy(sub('StringLike', 'repo:octo-org/*')), only('repository_owner_id', '65'));
+    expect(loose.proved).toBe(false);
+    expect(loose.counterexample!.repository_owner_id).not.toBe('65');
+  });
+
   it('a Deny of pull_request subjects makes the role environment-or-branch only', () => {
     const deny = { Effect: 'Deny', Principal: { Federated: GITHUB_PROVIDER_ARN }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { [`${GH}:sub`]: '*:pull_request' } } };
     const p = policy(sub('StringLike', 'repo:octo-org/app:*'), [deny]);

@@ -3,6 +3,7 @@
  * its policy), with the source's own findings; the other roles are counted as skipped.
  */
 import { lintTrustPolicy, type LintOptions } from '../lint.js';
+import { parseRoleArn } from '../keys.js';
 import { lineOf } from './located.js';
 import { trustsGitHub } from './trusts-github.js';
 import type { AuditedRole, AuditFinding, AuditReport, FoundRole } from './types.js';
@@ -16,8 +17,11 @@ function auditRole(found: FoundRole, options: LintOptions): AuditedRole {
     seen.add(key);
     findings.push(f);
   };
+  // Where the source gives the role's ARN, lint also checks that the provider is in the role's account.
+  const roleArn = found.roleArn ?? (parseRoleArn(found.role) ? found.role : undefined);
+  const lintOptions = roleArn !== undefined ? { ...options, roleArn } : options;
   for (const policy of found.policies) {
-    for (const f of lintTrustPolicy(policy, options)) add({ rule: f.ruleId, severity: f.severity, message: f.message, path: f.path });
+    for (const f of lintTrustPolicy(policy, lintOptions)) add({ rule: f.ruleId, severity: f.severity, message: f.message, path: f.path });
   }
   for (const note of found.notes) add(note);
   const findingLines = findings.map((f) => (found.lines ? lineOf(found.lines, f.path) : undefined) ?? found.source.line);

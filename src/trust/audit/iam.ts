@@ -21,6 +21,7 @@ function roleEntry(node: LNode, file: string | undefined, format: SourceFormat):
   const { policy, lines } = policyWithLines(document);
   return {
     role: label,
+    ...(arn?.kind === 'scalar' && typeof arn.value === 'string' ? { roleArn: arn.value } : {}),
     source: { format, ...(file !== undefined ? { file } : {}), line: node.line },
     policies: [policy],
     lines,

@@ -24,6 +24,7 @@ export async function liveRoles(lister: RoleLister): Promise<FoundRole[]> {
       const document = role.AssumeRolePolicyDocument;
       out.push({
         role: name,
+        ...(role.Arn !== undefined ? { roleArn: role.Arn } : {}),
         source: { format: 'live' },
         policies: document !== undefined ? [document] : [],
         notes: [],

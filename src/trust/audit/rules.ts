@@ -22,6 +22,7 @@ const HELP: Record<string, string> = {
   'sub-wildcard-repository': `A wildcard in the repository name admits every repository of the owner, including repositories created later by anyone allowed to create one. ${PIN}`,
   'never-matches': 'This condition can never hold for a GitHub token (a wildcard under StringEquals, a malformed subject, a key STS never provides), so the statement never applies and deployments fail with "Not authorized to perform sts:AssumeRoleWithWebIdentity".',
   'principal-not-github': 'The principal is not the GitHub Actions OIDC provider: `{"Federated": "arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com"}`.',
+  'provider-other-account': 'STS looks for the OIDC provider in the account of the role being assumed. A `Federated` principal naming a provider in another account (or partition) never matches, so the statement never applies. Create the provider in the role\'s account and name that one.',
   'aud-missing': 'Without an `aud` condition, tokens minted for any audience (for another cloud or service) are accepted. Add `"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}`.',
   'aud-mismatch': 'The `aud` condition does not admit the audience the action requests (its `audience` input, default `sts.amazonaws.com`), so its tokens are denied.',
   'for-all-values-in-allow': '`ForAllValues:` is true when the key is absent or misspelled, so in an Allow statement it can admit more than intended. GitHub claims are single-valued: drop the qualifier.',

@@ -31,6 +31,8 @@ export interface RoleSource {
 export interface FoundRole {
   /** The role name, ARN or resource address. */
   readonly role: string;
+  /** The role's ARN, where the source gives it (IAM output, --live): the provider must be in its account. */
+  readonly roleArn?: string;
   readonly source: RoleSource;
   /** The trust policy as a plain document (or the string IAM returned); several for `Fn::If` branches. */
   readonly policies: readonly unknown[];

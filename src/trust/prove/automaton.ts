@@ -4,39 +4,29 @@
  * string against several patterns at once, determinised lazily (subset construction), so that one
  * state says which of the patterns the text read so far can still match and which it matches now.
  */
+import { foldCase } from '../case-fold.js';
 import { ANY_ONE, ANY_RUN, type PatternUnit } from '../wildcard.js';
 
 export interface Pattern {
   readonly units: readonly PatternUnit[];
-  /** StringEqualsIgnoreCase, Bool: a literal matches every code point with the same lower case. */
+  /** StringEqualsIgnoreCase, Bool: a literal matches every code point with the same case fold (case-fold.ts). */
   readonly ignoreCase: boolean;
 }
 
-const lowerCache = new Map<number, string>();
-/** The lower case of one code point, as evaluate compares it (`toLowerCase`). */
-export function lowerOf(cp: number): string {
-  let lower = lowerCache.get(cp);
-  if (lower === undefined) {
-    lower = String.fromCodePoint(cp).toLowerCase();
-    lowerCache.set(cp, lower);
-  }
-  return lower;
-}
-
-let caseTable: Map<string, number[]> | undefined;
-/** Every code point of the Basic Multilingual Plane whose lower case is `lower` (K → k, and the Kelvin sign). */
-function codePointsLowering(lower: string): readonly number[] {
-  if (!caseTable) {
-    caseTable = new Map();
+let foldTable: Map<number, number[]> | undefined;
+/** Every code point of the Basic Multilingual Plane with this case fold (k, K and the Kelvin sign). */
+function codePointsFolding(folded: number): readonly number[] {
+  if (!foldTable) {
+    foldTable = new Map();
     for (let cp = 0; cp <= 0xffff; cp++) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue;
-      const l = lowerOf(cp);
-      const list = caseTable.get(l);
+      const f = foldCase(cp);
+      const list = foldTable.get(f);
       if (list) list.push(cp);
-      else caseTable.set(l, [cp]);
+      else foldTable.set(f, [cp]);
     }
   }
-  return caseTable.get(lower) ?? [];
+  return foldTable.get(folded) ?? [];
 }
 
 /** Several patterns read in parallel. State 0.. are interned sets of NFA positions. */
@@ -110,7 +100,7 @@ export class PatternSetDfa {
       const unit = pattern.units[i]!;
       if (unit === ANY_RUN) next.push(g);
       else if (unit === ANY_ONE) next.push(g + 1);
-      else if (unit === cp || (pattern.ignoreCase && lowerOf(unit) === lowerOf(cp))) next.push(g + 1);
+      else if (unit === cp || (pattern.ignoreCase && foldCase(unit) === foldCase(cp))) next.push(g + 1);
     }
     const id = this.intern(this.closure(next));
     this.transitions[state]!.set(cp, id);
@@ -140,10 +130,10 @@ export class PatternSetDfa {
         if (unit === ANY_RUN || unit === ANY_ONE) continue;
         out.add(unit);
         if (!pattern.ignoreCase) continue;
-        for (const cp of codePointsLowering(lowerOf(unit))) out.add(cp);
-        for (const variant of [lowerOf(unit), String.fromCodePoint(unit).toUpperCase()]) {
+        for (const cp of codePointsFolding(foldCase(unit))) out.add(cp);
+        for (const variant of [String.fromCodePoint(unit).toLowerCase(), String.fromCodePoint(unit).toUpperCase()]) {
           const cps = [...variant];
-          if (cps.length === 1 && lowerOf(cps[0]!.codePointAt(0)!) === lowerOf(unit)) out.add(cps[0]!.codePointAt(0)!);
+          if (cps.length === 1 && foldCase(cps[0]!.codePointAt(0)!) === foldCase(unit)) out.add(cps[0]!.codePointAt(0)!);
         }
       }
     }

@@ -124,6 +124,8 @@ export function compilePolicy(policy: ParsedPolicy, issuer: string, table: Patte
         const patterns: number[] = [];
         if (claim !== undefined && op.base !== 'Null') {
           for (const value of entry.values) {
+            // Bool matches only "true"/"false": any other value matches nothing (condition-match.ts).
+            if (op.base === 'Bool' && !/^(true|false)$/i.test(value)) continue;
             const resolved = resolvePolicyValue(value, op, new Map(), policy.version);
             if (!resolved.ok) throw new ProveError(`the value ${JSON.stringify(value)} uses a policy variable`);
             patterns.push(table.add(claim, { units: resolved.units, ignoreCase: op.ignoreCase || op.base === 'Bool' }));

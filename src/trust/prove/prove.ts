@@ -17,7 +17,7 @@ import { searchScenario, type TrackedClaim } from './search.js';
 export { ProveError } from './run-model.js';
 
 /** Claims `--only` accepts, and the ones compared ignoring case (GitHub names are case-insensitive). */
-export const ONLY_CLAIMS = ['repository', 'owner', 'environment', 'ref', 'sub', 'aud', 'actor', 'actor_id', 'workflow', 'job_workflow_ref', 'repository_id', 'enterprise_id'] as const;
+export const ONLY_CLAIMS = ['repository', 'owner', 'environment', 'ref', 'sub', 'aud', 'actor', 'actor_id', 'workflow', 'job_workflow_ref', 'repository_id', 'repository_owner_id', 'enterprise_id'] as const;
 const CASE_INSENSITIVE = new Set(['repository', 'owner', 'environment']);
 
 export interface OnlyConstraint {
