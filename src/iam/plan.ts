@@ -115,7 +115,7 @@ function allowedPrincipals(statements: readonly ParsedStatement[]): Set<string> 
 }
 
 /** Compares the role's trust policy with the intended one: diff, lint findings of both, widening and narrowing. */
-export function compareTrust(intent: SetupIntent, currentText: string, intended: unknown): TrustChange | undefined {
+export function compareTrust(intent: SetupIntent, currentText: string, intended: unknown, roleArn?: string): TrustChange | undefined {
   let current: unknown;
   try {
     current = JSON.parse(currentText);
@@ -123,12 +123,13 @@ export function compareTrust(intent: SetupIntent, currentText: string, intended:
     current = undefined;
   }
   if (current !== undefined && samePolicy(current, intended)) return undefined;
-  const lintOptions = { audience: intent.trust.audience, issuer: intent.trust.issuer };
+  // With the role's ARN, a provider in another account or partition is named (it can never match).
+  const lintOptions = { audience: intent.trust.audience, issuer: intent.trust.issuer, ...(roleArn !== undefined ? { roleArn } : {}) };
   // A current policy that is not JSON or not a valid trust policy admits nothing we can tell: every intended run is new.
   const currentStatements = statementsOf(current);
   const intendedStatements = statementsOf(intended);
   const valid = currentStatements.length > 0;
-  const evaluate = (policy: unknown, claims: RunClaims) => valid && evaluateTrustPolicy(policy, claims, { issuer: intent.trust.issuer }).allowed;
+  const evaluate = (policy: unknown, claims: RunClaims) => valid && evaluateTrustPolicy(policy, claims, { issuer: intent.trust.issuer, ...(roleArn !== undefined ? { roleArn } : {}) }).allowed;
   // A run is widened also when a condition the current policy has is dropped: name the condition.
   const intendedClaims = conditionClaims(intendedStatements);
   const dropped = [...conditionClaims(currentStatements)].filter((claim) => !intendedClaims.has(claim) && claim !== 'sub' && claim !== 'aud');
@@ -189,7 +190,7 @@ export function planSetup(intent: SetupIntent, state: ObservedState): SetupPlan 
   if (role === undefined) {
     steps.push({ kind: 'create-role', roleName: name });
   } else {
-    trustChange = compareTrust(intent, role.trustPolicy, intendedTrustPolicy(intent, account));
+    trustChange = compareTrust(intent, role.trustPolicy, intendedTrustPolicy(intent, account), role.arn);
     if (trustChange !== undefined) steps.push({ kind: 'update-trust-policy', roleName: name });
     if (role.maxSessionDuration !== intent.maxSessionDuration) {
       if (intent.maxSessionDurationGiven) {

@@ -61,7 +61,8 @@ export function admits(role: FoundRole, claims: Record<string, unknown>): TrustD
   let error: unknown;
   for (const policy of role.policies) {
     try {
-      last = evaluateTrustPolicy(policy, claims);
+      // With the role's ARN known, a provider in another account or partition never matches, as in IAM.
+      last = evaluateTrustPolicy(policy, claims, role.roleArn !== undefined ? { roleArn: role.roleArn } : {});
       if (last.allowed) return last;
     } catch (e) {
       error = e;

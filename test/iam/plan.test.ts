@@ -60,6 +60,17 @@ describe('planSetup', () => {
     expect(narrow.trustChange?.narrows).toEqual(['repo:octo-org/octo-repo:environment:staging']);
   });
 
+  it("a current policy whose provider is in another account than the role: the plan names both accounts, and counts none of its runs as admitted", () => {
+    const foreign = policyText().replace('123456789012:oidc-provider', '210987654321:oidc-provider');
+    const plan = planSetup(intent(), { providerArns: [PROVIDER], provider, role: role(foreign) });
+    const finding = plan.trustChange?.currentFindings.find((f) => f.ruleId === 'provider-other-account');
+    expect(finding?.severity).toBe('error');
+    expect(finding?.message).toContain('210987654321');
+    expect(finding?.message).toContain('123456789012');
+    // It could never match, so the intended policy's run is new, not already admitted.
+    expect(plan.trustChange?.widens).toEqual(['repo:octo-org/octo-repo:environment:production']);
+  });
+
   it('dropping a condition the current policy has is widening (here: a reusable workflow)', () => {
     const current = policyText(intent({}, { workflows: ['octo-org/deploy/.github/workflows/d.yml@refs/heads/main'] }));
     const plan = planSetup(intent(), { providerArns: [PROVIDER], provider, role: role(current) });

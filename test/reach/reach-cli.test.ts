@@ -171,6 +171,23 @@ test('a YAML alias bomb among the workflows is a warning naming the file; the ot
   expect(r.stdout).not.toContain('unreachable-role');
 });
 
+test('a role whose provider is in another account than the role admits no job (IAM uses only the role account\'s provider)', async () => {
+  const dir = join(corpus.root, 'xacct');
+  mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+  writeFileSync(
+    join(dir, '.github', 'workflows', 'deploy.yml'),
+    'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - run: echo\n',
+  );
+  const document = policy('repo:octo-org/xacct:ref:refs/heads/main', 'StringEquals');
+  const roleIn = (account: string, name: string) => ({ RoleName: name, Arn: `arn:aws:iam::${account}:role/${name}`, AssumeRolePolicyDocument: document });
+  writeFileSync(join(dir, 'roles.json'), JSON.stringify({ Roles: [roleIn('123456789012', 'same-account'), roleIn('210987654321', 'other-account')] }));
+  const r = await reach(['--workflows', 'xacct/.github/workflows', '--repository', 'octo-org/xacct', 'xacct/roles.json', '--json']);
+  const doc = JSON.parse(r.stdout) as { findings: { rule: string; role?: string }[] };
+  const unreachable = doc.findings.filter((f) => f.rule === 'unreachable-role').map((f) => f.role);
+  expect(unreachable.some((role) => role?.includes('other-account'))).toBe(true);
+  expect(unreachable.some((role) => role?.includes('same-account'))).toBe(false);
+});
+
 test('--help lists the flags and every rule; keyless help reach is the same; the main help names reach', async () => {
   const help = await reach(['--help']);
   expect(help.code).toBe(0);
