@@ -4,7 +4,7 @@
  * project's machine run; elsewhere these tests are skipped, and say why.
  */
 import { spawn } from 'node:child_process';
-import { lchownSync } from 'node:fs';
+import { lchownSync, readFileSync } from 'node:fs';
 
 /** nobody:nogroup on Debian and most Linux systems. */
 export const OTHER_UID = 65534;
@@ -24,8 +24,17 @@ export function giveToOtherUser(...paths: string[]): void {
   for (const path of paths) lchownSync(path, OTHER_UID, OTHER_GID);
 }
 
-/** A live process of the other user (setpriv drops root's uid), to name in a planted lock. Kill it when done. */
-export function otherUsersProcess(): { pid: number; stop: () => void } {
+/**
+ * A live process of the other user (setpriv drops root's uid, then runs sleep), to name in a
+ * planted lock; returned once /proc shows the other user's uid. Stop it when done.
+ */
+export async function otherUsersProcess(): Promise<{ pid: number; stop: () => void }> {
   const child = spawn('setpriv', [`--reuid=${OTHER_UID}`, `--regid=${OTHER_GID}`, '--clear-groups', 'sleep', '120'], { stdio: 'ignore' });
-  return { pid: child.pid!, stop: () => void child.kill('SIGKILL') };
+  const stop = () => void child.kill('SIGKILL');
+  for (let i = 0; i < 200; i++) {
+    if (new RegExp(`^Uid:\\s+${OTHER_UID}\\s`, 'm').test(readFileSync(`/proc/${child.pid}/status`, 'utf8'))) return { pid: child.pid!, stop };
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  stop();
+  throw new Error('setpriv did not drop to the other user');
 }
