@@ -42,7 +42,7 @@ function plantKeys(times: { fetchedAt: number; expiresAt: number }): string {
 
 /** A step whose token (from a file) the attacker signed, with claims the policy would like. */
 async function stepWithAttackersToken() {
-  const token = await mintToken({ claims: { sub: 'repo:octo-org/octo-repo:ref:refs/heads/main' } }, fakes.issuer.defaultClaims, attackerKey, () => createSigningKey());
+  const token = await mintToken({ claims: { aud: 'sts.amazonaws.com', sub: 'repo:octo-org/octo-repo:ref:refs/heads/main' } }, fakes.issuer.defaultClaims, attackerKey, () => createSigningKey());
   const tokenFile = join(job.runnerTemp, 'attacker-token');
   writeFileSync(tokenFile, token);
   return job.step({ ...fakes.inputs, 'web-identity-token-file': tokenFile, 'require-claims': 'sub: repo:octo-org/*' });
@@ -54,7 +54,7 @@ describe('a planted JWKS in the key cache', () => {
     plantKeys({ fetchedAt: now - 2 * HOUR, expiresAt: now + 10 * 365 * 24 * HOUR });
     const step = await stepWithAttackersToken();
     expect(step.exitCode).not.toBe(0);
-    expect(step.errors.join('\n')).toMatch(/OIDC token rejected before calling STS/);
+    expect(step.errors.join('\n')).toMatch(/OIDC token rejected before calling STS: unknown signing key: kid "attacker-key"/);
     expect(fakes.sts.calls).toHaveLength(0);
     expect(fakes.actionIssuerRequests()).toContain('/.well-known/jwks');
   });
@@ -64,7 +64,7 @@ describe('a planted JWKS in the key cache', () => {
     giveToOtherUser(plantKeys({ fetchedAt: now - 1000, expiresAt: now + 10 * 60_000 }));
     const step = await stepWithAttackersToken();
     expect(step.exitCode).not.toBe(0);
-    expect(step.errors.join('\n')).toMatch(/OIDC token rejected before calling STS/);
+    expect(step.errors.join('\n')).toMatch(/OIDC token rejected before calling STS: unknown signing key: kid "attacker-key"/);
     expect(fakes.sts.calls).toHaveLength(0);
   });
 
@@ -73,7 +73,7 @@ describe('a planted JWKS in the key cache', () => {
     chmodSync(plantKeys({ fetchedAt: now - 1000, expiresAt: now + 10 * 60_000 }), 0o666);
     const step = await stepWithAttackersToken();
     expect(step.exitCode).not.toBe(0);
-    expect(step.errors.join('\n')).toMatch(/OIDC token rejected before calling STS/);
+    expect(step.errors.join('\n')).toMatch(/OIDC token rejected before calling STS: unknown signing key: kid "attacker-key"/);
     expect(fakes.sts.calls).toHaveLength(0);
   });
   skipReasonUnlessRoot();
