@@ -7,12 +7,13 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startFakes, type Fakes } from '../helpers/fakes.js';
-import { AWS_CLI, clearCredentialCache, startJob, type Job } from '../helpers/profiles.js';
+import { AWS_CLI, clearCredentialCache, credentialProcessLine, runCommandLine, startJob, type Job } from '../helpers/profiles.js';
+import { giveToOtherUser, IS_ROOT, OTHER_UID, skipReasonUnlessRoot } from '../helpers/other-user.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -81,3 +82,31 @@ describe.skipIf(!CLI)('the AWS CLI with a minimal environment (env -i)', () => {
     expect(assumeCalls()).toBe(1);
   });
 });
+
+describe.skipIf(!IS_ROOT)('run as root through sudo by the job user (SUDO_UID), with no RUNNER_TEMP', () => {
+  /** The job's folder as the job user (here: the second user) left it; the credential process runs as root. */
+  function handJobToOtherUser(): string[] {
+    const paths = readdirSync(join(job.runnerTemp, 'keyless'), { recursive: true, encoding: 'utf8' }).map((path) => join(job.runnerTemp, 'keyless', path));
+    giveToOtherUser(join(job.runnerTemp, 'keyless'), ...paths);
+    return paths;
+  }
+  const command = () => credentialProcessLine(job.env.AWS_CONFIG_FILE!, 'long');
+  const env = (extra: Record<string, string>) => ({ PATH: '/usr/bin:/bin', ...extra });
+
+  it("trusts the invoking user's files: the job's cached credentials, no AssumeRoleWithWebIdentity", async () => {
+    handJobToOtherUser();
+    const run = await runCommandLine(command(), env({ SUDO_UID: String(OTHER_UID) }));
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(assumeCalls()).toBe(0);
+  });
+
+  it("without SUDO_UID the same files are another user's: refused", async () => {
+    handJobToOtherUser();
+    const run = await runCommandLine(command(), env({}));
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/refusing .* owned by uid 65534/);
+    expect(assumeCalls()).toBe(0);
+  });
+});
+skipReasonUnlessRoot();
