@@ -125,6 +125,7 @@ function cleanEntry(entry: CleanupEntry, report: CleanupReport): void {
         return;
       }
       if (!stat.isDirectory()) return;
+      checkOwnDir(entry.path, stat);
       const left = readdirSync(entry.path);
       if (left.length > 0) {
         report.kept.push(`kept ${entry.path}: it still holds ${left.join(', ')}`);

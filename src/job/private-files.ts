@@ -62,7 +62,10 @@ function openNoFollow(path: string, flags: number, mode?: number): number {
   try {
     return openSync(path, flags | NO_FOLLOW | NON_BLOCK, mode);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new UntrustedPathError(path, 'it is a symlink');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new UntrustedPathError(path, 'it is a symlink');
+    // Opened for writing: a folder (EISDIR), or a FIFO with no reader (ENXIO).
+    if (code === 'EISDIR' || code === 'ENXIO') throw new UntrustedPathError(path, 'it is not a regular file');
     throw error;
   }
 }
