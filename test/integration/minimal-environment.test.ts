@@ -51,7 +51,11 @@ afterEach(() => {
 
 const assumeCalls = () => fakes.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length;
 
-/** `env -i NAME=VALUE… aws sts get-caller-identity`: no RUNNER_TEMP, nothing of the job's but what is given. */
+/**
+ * `env -i NAME=VALUE… aws sts get-caller-identity`: no RUNNER_TEMP, nothing of the job's but what
+ * is given. The CLI's own call goes to the loopback STS by flag (older CLIs ignore
+ * AWS_ENDPOINT_URL_STS); the profile's program has its endpoint pinned in its configuration.
+ */
 async function awsWithEnvI(extra: Record<string, string> = {}): Promise<string> {
   const env = {
     PATH: '/usr/bin:/bin',
@@ -59,12 +63,10 @@ async function awsWithEnvI(extra: Record<string, string> = {}): Promise<string> 
     AWS_CONFIG_FILE: job.env.AWS_CONFIG_FILE!,
     AWS_PROFILE: 'long',
     AWS_EC2_METADATA_DISABLED: 'true',
-    // Where the CLI sends its own GetCallerIdentity: the loopback STS.
-    AWS_ENDPOINT_URL_STS: fakes.sts.url,
     ...extra,
   };
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
-  const { stdout } = await execFileAsync('/usr/bin/env', ['-i', ...assignments, CLI!, 'sts', 'get-caller-identity', '--output', 'json'], { timeout: 60_000 });
+  const { stdout } = await execFileAsync('/usr/bin/env', ['-i', ...assignments, CLI!, 'sts', 'get-caller-identity', '--endpoint-url', fakes.sts.url, '--output', 'json'], { timeout: 60_000 });
   return (JSON.parse(stdout) as { Account: string }).Account;
 }
 
