@@ -10,12 +10,13 @@
 // (Debian's /usr/bin/aws) and the credential process itself run against the loopback issuer and
 // STS, which count the token requests and AssumeRoleWithWebIdentity calls.
 //   1. N sequential `aws sts get-caller-identity` calls: after the action (cache seeded), on a cold
-//      cache, and without a cache (no RUNNER_TEMP: what every call cost before the cache).
+//      cache, and without a cache (what every call cost before the cache: a copy of the profile whose
+//      configuration lies outside any job folder, run with no RUNNER_TEMP).
 //   2. 8 concurrent calls on a cold cache (xargs -P8), through the CLI and through the process alone.
 //   3. The credential process's own wall time: a cache hit against a bare `node -e ''` (interleaved),
 //      and a miss (a refresh), on each Node found.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -87,6 +88,14 @@ const step = await runAction({
 if (step.exitCode !== 0) throw new Error(`the action failed:\n${step.stdout}`);
 const configFile = join(runnerTemp, 'keyless', 'aws', 'credential-process', 'long.json');
 const home = mkdtempSync(join(tmpdir(), 'keyless-bench-home-'));
+/** The profile's config file again, its credential_process reading a copy of its configuration in HOME (no job folder). */
+function profileWithoutJobFolder() {
+  const copy = join(home, 'long.json');
+  copyFileSync(configFile, copy);
+  const awsConfig = join(home, 'config');
+  writeFileSync(awsConfig, readFileSync(step.env.AWS_CONFIG_FILE, 'utf8').replace(configFile, copy), { mode: 0o600 });
+  return awsConfig;
+}
 /** A later step's environment: what the action exported, the runner's token variables, a clean HOME. */
 const stepEnv = {
   PATH: process.env.PATH ?? '',
@@ -123,8 +132,13 @@ if (AWS_CLI) {
   console.log(`\n1. ${CALLS} sequential AWS CLI calls (aws sts get-caller-identity, AWS_PROFILE=long)`);
   await sequential('after the action (cache seeded by it)', () => undefined, stepEnv);
   await sequential('on a cold cache', clearCache, stepEnv);
-  // No RUNNER_TEMP: neither cache exists, so every call refreshes, as before the cache.
-  await sequential('without the cache (no RUNNER_TEMP: as before)', () => undefined, { ...stepEnv, RUNNER_TEMP: '' });
+  // The program finds the job's folder from its configuration's path: a copy of the profile whose
+  // configuration lies outside any job folder, run with no RUNNER_TEMP, has no cache at all.
+  await sequential('without the cache (no job folder: as before)', () => undefined, {
+    ...stepEnv,
+    RUNNER_TEMP: '',
+    AWS_CONFIG_FILE: profileWithoutJobFolder(),
+  });
 
   console.log('\n2. 8 concurrent calls on a cold cache');
   clearCache();

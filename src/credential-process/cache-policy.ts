@@ -14,14 +14,45 @@
 import type { CredentialProcessConfig, ProcessCredentials } from './config.js';
 
 export const REFRESH_MARGIN_SECONDS = 20 * 60;
-export const CACHE_ENTRY_VERSION = 1;
+/** 2: entries name the account of their credentials. */
+export const CACHE_ENTRY_VERSION = 2;
 
 export interface CacheEntry {
   readonly version: typeof CACHE_ENTRY_VERSION;
   readonly key: string;
   /** Epoch ms when STS issued them (as seen here). */
   readonly obtainedAt: number;
+  /** The account STS named for the session (checked against the configuration before a hand-out). */
+  readonly account: string;
   readonly credentials: ProcessCredentials;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** The account of an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME), or undefined. */
+function roleAccount(arn: string): string | undefined {
+  const account = arn.trim().split(':')[4];
+  return account !== undefined && ACCOUNT_ID.test(account) ? account : undefined;
+}
+
+/**
+ * Pure: the accounts whose credentials this configuration may hand out. Assuming a role gives
+ * credentials in the role's account, so: the accounts of role-to-assume and of every role in
+ * role-by-environment, narrowed by allowed-account-ids. Undefined when the configuration names no
+ * role ARN with an account (then only allowed-account-ids, if any, applies).
+ */
+export function accountsFor(config: CredentialProcessConfig): readonly string[] | undefined {
+  const roles = [config.inputs['role-to-assume'] ?? '', ...(config.inputs['role-by-environment'] ?? '').split('\n').map((line) => line.slice(line.indexOf(':') + 1))];
+  const fromRoles = [...new Set(roles.map(roleAccount).filter((account): account is string => account !== undefined))];
+  const allowed = (config.inputs['allowed-account-ids'] ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  if (fromRoles.length === 0) return allowed.length > 0 ? allowed : undefined;
+  return allowed.length > 0 ? fromRoles.filter((account) => allowed.includes(account)) : fromRoles;
+}
+
+/** Pure: why an entry's credentials may not be handed out for this configuration's accounts, or undefined. */
+export function accountProblem(entry: Pick<CacheEntry, 'account'>, accounts: readonly string[] | undefined): string | undefined {
+  if (accounts === undefined || accounts.includes(entry.account)) return undefined;
+  return `its credentials are for account ${entry.account}, and this profile's role and allowed-account-ids admit only ${accounts.join(', ') || 'no account'}`;
 }
 
 /**
@@ -77,11 +108,12 @@ export function parseCacheEntry(text: string | undefined, key: string): CacheEnt
   }
   if (value === null || typeof value !== 'object' || value.version !== CACHE_ENTRY_VERSION || value.key !== key) return undefined;
   if (typeof value.obtainedAt !== 'number' || !Number.isFinite(value.obtainedAt)) return undefined;
+  if (typeof value.account !== 'string' || !ACCOUNT_ID.test(value.account)) return undefined;
   const c = value.credentials as Partial<ProcessCredentials> | undefined;
   if (!c || c.Version !== 1 || !isText(c.AccessKeyId) || !isText(c.SecretAccessKey) || !isText(c.SessionToken) || !isText(c.Expiration)) return undefined;
   if (Number.isNaN(Date.parse(c.Expiration))) return undefined;
   const credentials: ProcessCredentials = { Version: 1, AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration };
-  return { version: CACHE_ENTRY_VERSION, key, obtainedAt: value.obtainedAt, credentials };
+  return { version: CACHE_ENTRY_VERSION, key, obtainedAt: value.obtainedAt, account: value.account, credentials };
 }
 
 export function serializeCacheEntry(entry: CacheEntry): string {

@@ -11,14 +11,17 @@
  * credential_process JSON; any failure is a message on stderr and a non-zero exit. Each refresh
  * appends an audit record; a cache hit does not.
  */
-import { readFileSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { KeylessError, show } from '../shared/errors.js';
 import { failureMessage } from '../shared/deadline.js';
 import { logLines } from '../shared/outside-text.js';
 import type { PipelineHooks } from '../assume/web-identity.js';
+import type { Obtained } from './cache-writer.js';
 import { credentialProcessOutput, parseProcessConfig, type CredentialProcessConfig, type ProcessCredentials } from './config.js';
-import { credentialCacheKey } from './cache-policy.js';
+import { accountsFor, credentialCacheKey } from './cache-policy.js';
 import { lookupCached } from './cache.js';
+import { jobPaths, runnerTempOfProcessConfig } from '../job/paths.js';
+import { readPrivateFile, trustSudoInvoker } from '../job/private-files.js';
 
 const USAGE = 'usage: node dist/credential-process/index.js --config FILE (the Keyless action writes FILE and this command line into the profile)';
 /** action-timeout-s's default, for a configuration that names none. */
@@ -43,10 +46,12 @@ const stderrHooks: PipelineHooks = {
 /** Set for this process and its children: an SDK that resolved credentials through the same profile would run this program again. */
 const NESTED = 'KEYLESS_CREDENTIAL_PROCESS_RUNNING';
 
+/** Read only from a file of this user's (or, under sudo, the invoking user's): never a link, never someone else's. */
 function readConfig(path: string): CredentialProcessConfig {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readPrivateFile(path);
+    if (text === undefined) throw new Error('ENOENT: no such file');
   } catch (error) {
     throw new KeylessError('credential-process-config', `Cannot read the credential-process configuration ${show(path)}: ${(error as Error).message}`, [
       'It is written by the Keyless step that created this profile, under RUNNER_TEMP, and removed by its post step: use the profile within the same job.',
@@ -56,9 +61,11 @@ function readConfig(path: string): CredentialProcessConfig {
 }
 
 /** The miss path: the pipeline's modules are loaded only now. */
-async function refresh(config: CredentialProcessConfig): Promise<ProcessCredentials> {
+async function refresh(config: CredentialProcessConfig, runnerTemp: string | undefined): Promise<Obtained> {
   const { refreshCredentials } = await import('./refresh.js');
-  return refreshCredentials(config, process.env, process.versions.node, stderrHooks);
+  // The refresh keeps the issuer's keys in the same job folder as the credentials.
+  const env = runnerTemp ? { ...process.env, RUNNER_TEMP: runnerTemp } : process.env;
+  return refreshCredentials(config, env, process.versions.node, stderrHooks);
 }
 
 async function main(): Promise<ProcessCredentials> {
@@ -67,17 +74,22 @@ async function main(): Promise<ProcessCredentials> {
     throw new KeylessError('credential-process-config', 'The credential process was started by itself (through the profile it serves); refusing to recurse.');
   }
   process.env[NESTED] = '1';
-  const config = readConfig(configPathFrom(process.argv.slice(2)));
   // This program's edge: its environment is read here, and by refresh() on a miss.
-  const runnerTemp = process.env.RUNNER_TEMP?.trim();
-  if (!runnerTemp) return refresh(config);
-  const location = { runnerTemp, key: credentialCacheKey(config, process.env) };
-  const cached = lookupCached(location, startedAt);
+  trustSudoInvoker(process.env.SUDO_UID ? Number(process.env.SUDO_UID) : undefined);
+  const configFile = configPathFrom(process.argv.slice(2));
+  const written = readConfig(configFile);
+  // The job's folder is where the action wrote this configuration: RUNNER_TEMP may be missing
+  // (env -i, sudo) or differ (a container) in the environment of the tool that runs this program.
+  const runnerTemp = runnerTempOfProcessConfig(configFile) ?? (process.env.RUNNER_TEMP?.trim() || undefined);
+  const config = runnerTemp && written.auditFile !== null ? { ...written, auditFile: jobPaths(runnerTemp).auditFile } : written;
+  if (!runnerTemp) return (await refresh(config, undefined)).credentials;
+  const location = { runnerTemp, key: credentialCacheKey(config, process.env), accounts: accountsFor(config) };
+  const cached = lookupCached(location, startedAt, stderrHooks.warning);
   if (cached) return cached;
   const { refreshOnce } = await import('./cache-writer.js');
   const timeoutSeconds = Number(config.inputs['action-timeout-s']);
   const refreshTimeoutMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS;
-  return refreshOnce({ ...location, startedAt, refreshTimeoutMs, warn: stderrHooks.warning }, () => refresh(config));
+  return refreshOnce({ ...location, startedAt, refreshTimeoutMs, warn: stderrHooks.warning }, () => refresh(config, runnerTemp));
 }
 
 /**

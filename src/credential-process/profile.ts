@@ -11,7 +11,7 @@ import type { RunContext } from '../inputs/context.js';
 import type { ProfileRequest } from '../job/profiles.js';
 import type { AssumedRole } from '../assume/sts.js';
 import { buildProcessConfig, commandLine, processCredentials } from './config.js';
-import { credentialCacheKey } from './cache-policy.js';
+import { accountsFor, credentialCacheKey } from './cache-policy.js';
 import { storeCredentials } from './cache-writer.js';
 
 /** dist/credential-process/index.js next to the running dist/index.js (the script the runner started). */
@@ -37,7 +37,8 @@ export function refreshingProfile(
     // The action's own credentials serve the profile's first calls: no second assumption right after the first.
     seedCache: (assumed) => {
       if (!context.runnerTemp) return;
-      storeCredentials({ runnerTemp: context.runnerTemp, key: credentialCacheKey(config, context.aws.variables) }, processCredentials(assumed));
+      const location = { runnerTemp: context.runnerTemp, key: credentialCacheKey(config, context.aws.variables), accounts: accountsFor(config) };
+      storeCredentials(location, { credentials: processCredentials(assumed), account: assumed.account });
     },
   };
 }

@@ -10,13 +10,14 @@ import { withDeadline } from '../shared/deadline.js';
 import { assumeWithWebIdentity, type PipelineHooks } from '../assume/web-identity.js';
 import { checkAllowedAccount } from '../export/plan.js';
 import { appendAuditRecord, buildAuditRecord } from '../job/audit.js';
-import { processCredentials, type CredentialProcessConfig, type ProcessCredentials } from './config.js';
+import { processCredentials, type CredentialProcessConfig } from './config.js';
+import type { Obtained } from './cache-writer.js';
 
-export async function refreshCredentials(config: CredentialProcessConfig, env: Env, nodeVersion: string, hooks: PipelineHooks): Promise<ProcessCredentials> {
+export async function refreshCredentials(config: CredentialProcessConfig, env: Env, nodeVersion: string, hooks: PipelineHooks): Promise<Obtained> {
   const startedAt = Date.now();
   const context = parseRunContext(env, githubRunFromEnv(env), nodeVersion);
   const settings = parseSettings((name) => (config.inputs[name] ?? '').trim(), context);
-  let credentials: ProcessCredentials | undefined;
+  let obtained: Obtained | undefined;
   await withDeadline(startedAt + settings.actionTimeoutMs, settings.actionTimeoutMs, async (deadline) => {
     const result = await assumeWithWebIdentity(settings, context, deadline, hooks);
     checkAllowedAccount(settings, result.assumed);
@@ -38,7 +39,7 @@ export async function refreshCredentials(config: CredentialProcessConfig, env: E
         hooks.warning(`no audit record was written: ${(error as Error).message}`);
       }
     }
-    credentials = processCredentials(result.assumed);
+    obtained = { credentials: processCredentials(result.assumed), account: result.assumed.account };
   });
-  return credentials!;
+  return obtained!;
 }

@@ -5,13 +5,13 @@
  * token, never a credential (not even the access key id).
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AssumedRole } from '../assume/sts.js';
 import type { Claims } from '../verify/token.js';
 import type { RoleArn } from '../inputs/settings.js';
 import type { RunContext } from '../inputs/context.js';
 import { ensurePrivateDir } from './paths.js';
+import { appendPrivateFile } from './private-files.js';
 import { escapeHtml } from '../export/summary.js';
 
 /** Claims copied into the record, under their own names. */
@@ -120,10 +120,13 @@ export function buildAuditRecord(input: AuditInput): AuditRecord {
   };
 }
 
-/** One line per record, in one write: concurrent appenders (a refresh during a step) never interleave. */
+/**
+ * One line per record, in one write: concurrent appenders (a refresh during a step) never
+ * interleave. Never through a symlink, never into another user's file.
+ */
 export function appendAuditRecord(file: string, record: AuditRecord): void {
   ensurePrivateDir(dirname(file));
-  appendFileSync(file, `${JSON.stringify(record)}\n`, { encoding: 'utf8', mode: 0o600 });
+  appendPrivateFile(file, `${JSON.stringify(record)}\n`);
 }
 
 /** Pure: the audit part of the job summary. The account is left out (it may be masked). */

@@ -5,7 +5,8 @@
  * Keyless folder are never touched, whatever the saved state says.
  */
 import { existsSync, lstatSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { checkOwnDir } from './private-files.js';
 import { parseIni, serializeIni, withoutSections } from './ini.js';
 import { readRegularFile, writeFileAtomic } from './files.js';
 import type { ExportSink } from '../shared/ports.js';
@@ -56,9 +57,32 @@ export function runCleanup(state: CleanupState, root: string, sink: Pick<ExportS
       report.problems.push(`not touching ${entry.path}: it is outside ${root}`);
       continue;
     }
-    attempt(`cleaning up ${entry.path}`, () => cleanEntry(entry, report));
+    attempt(`cleaning up ${entry.path}`, () => {
+      checkFoldersUpTo(root, entry.path);
+      cleanEntry(entry, report);
+    });
   }
   return report;
+}
+
+/**
+ * Throws unless every folder from `root` down to `path`'s parent is a real folder of ours. The
+ * saved paths are strings: a symlinked `keyless` or `keyless/aws` (planted, or left by a step)
+ * would otherwise lead the deletions outside RUNNER_TEMP/keyless.
+ */
+export function checkFoldersUpTo(root: string, path: string): void {
+  const folders: string[] = [];
+  for (let folder = dirname(resolve(path)); folder !== resolve(root) && isInside(root, folder); folder = dirname(folder)) folders.push(folder);
+  for (const folder of [resolve(root), ...folders.reverse()]) {
+    let stat;
+    try {
+      stat = lstatSync(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // nothing below it to touch
+      throw error;
+    }
+    checkOwnDir(folder, stat);
+  }
 }
 
 /**
@@ -69,6 +93,7 @@ export function runCleanup(state: CleanupState, root: string, sink: Pick<ExportS
 export function removeJobCache(cacheDir: string, report: CleanupReport): void {
   try {
     if (!existsSync(cacheDir) && !isSymlink(cacheDir)) return;
+    checkFoldersUpTo(dirname(cacheDir), cacheDir);
     rmSync(cacheDir, { recursive: true, force: true });
     report.removed.push(`deleted the job's credential and key cache ${cacheDir}`);
   } catch (error) {
@@ -100,6 +125,7 @@ function cleanEntry(entry: CleanupEntry, report: CleanupReport): void {
         return;
       }
       if (!stat.isDirectory()) return;
+      checkOwnDir(entry.path, stat);
       const left = readdirSync(entry.path);
       if (left.length > 0) {
         report.kept.push(`kept ${entry.path}: it still holds ${left.join(', ')}`);

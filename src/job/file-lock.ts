@@ -4,7 +4,8 @@
  * correctness (the result is replaced atomically), so a lock broken by mistake costs one extra
  * request, never a wrong answer. The staleness rule is pure; the rest is the file system.
  */
-import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { notOwnedProblem, readOwnedNoFollow } from './private-files.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 
@@ -23,24 +24,37 @@ export interface LockObservation {
   /** Undefined when the content cannot be read as a lock (damaged). */
   readonly info: LockInfo | undefined;
   readonly mtimeMs: number;
+  /** False for a symlink, or a file of another user: no invocation of ours made it. */
+  readonly ownedByUs: boolean;
 }
 
 export interface StalenessFacts {
   readonly host: string;
-  readonly pidAlive: (pid: number) => boolean;
-  /** For a damaged lock, which names no deadline: the longest a holder may work. */
-  readonly defaultTimeoutMs: number;
+  /** A live process of this user: only such a process can be working under one of our locks. */
+  readonly isOurLiveProcess: (pid: number) => boolean;
+  /**
+   * The longest a holder may work: the lock's key includes action-timeout-s, so every holder of
+   * it has this same timeout. Also the limit for a damaged lock, which names no deadline.
+   */
+  readonly timeoutMs: number;
 }
 
 /** A holder past its own deadline may still be writing its result: respected this much longer. */
 export const LOCK_GRACE_MS = 5000;
 
-/** Pure: a lock is stale when its holder is gone (same host) or past its deadline. */
+/**
+ * Pure: a lock is stale when no invocation of ours can be working under it: it is not our file
+ * (planted), its holder is past its deadline, it claims a deadline or a start no holder of this
+ * key could have (planted to stall every refresh), or its holder (same host) is no live process
+ * of this user.
+ */
 export function isLockStale(lock: LockObservation, nowMs: number, facts: StalenessFacts): boolean {
   const { info } = lock;
-  if (!info) return nowMs > lock.mtimeMs + facts.defaultTimeoutMs + LOCK_GRACE_MS;
+  if (!lock.ownedByUs) return true;
+  if (!info) return nowMs > lock.mtimeMs + facts.timeoutMs + LOCK_GRACE_MS;
   if (nowMs > info.deadlineAt + LOCK_GRACE_MS) return true;
-  return info.host === facts.host && !facts.pidAlive(info.pid);
+  if (info.deadlineAt > nowMs + facts.timeoutMs + LOCK_GRACE_MS || info.createdAt > nowMs + LOCK_GRACE_MS) return true;
+  return info.host === facts.host && !facts.isOurLiveProcess(info.pid);
 }
 
 export function parseLockInfo(text: string): LockInfo | undefined {
@@ -64,18 +78,27 @@ export function newLockInfo(nowMs: number, timeoutMs: number): LockInfo {
   return { pid: process.pid, host: hostname(), nonce: randomUUID(), createdAt: nowMs, deadlineAt: nowMs + timeoutMs };
 }
 
-/** Signal 0 checks that the process exists; EPERM means it does, under another user. */
-export function pidAlive(pid: number): boolean {
+/**
+ * Signal 0 checks that the process exists; EPERM means it does, under another user, so not ours.
+ * A root process may signal anyone: where /proc is there, its owner is checked too.
+ */
+export function isOurLiveProcess(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
+  }
+  try {
+    const uids = /^Uid:\s+\d+\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return !uids || notOwnedProblem({ uid: Number(uids[1]) }) === undefined;
+  } catch {
+    return true; // no /proc (macOS): kill's answer is all there is
   }
 }
 
-export function stalenessFacts(defaultTimeoutMs: number): StalenessFacts {
-  return { host: hostname(), pidAlive, defaultTimeoutMs };
+export function stalenessFacts(timeoutMs: number): StalenessFacts {
+  return { host: hostname(), isOurLiveProcess, timeoutMs };
 }
 
 /**
@@ -96,11 +119,12 @@ export function tryAcquireLock(path: string, info: LockInfo): boolean {
   }
 }
 
-/** The lock as it is now, or undefined when there is none. */
+/** The lock as it is now, or undefined when there is none. Never through a symlink. */
 export function observeLock(path: string): LockObservation | undefined {
   try {
-    const { mtimeMs } = statSync(path);
-    return { info: parseLockInfo(readFileSync(path, 'utf8')), mtimeMs };
+    const seen = readOwnedNoFollow(path);
+    if (!seen) return undefined;
+    return { info: seen.text === undefined ? undefined : parseLockInfo(seen.text), mtimeMs: seen.mtimeMs, ownedByUs: seen.ownedByUs };
   } catch {
     return undefined;
   }

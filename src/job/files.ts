@@ -1,5 +1,6 @@
-/** Small file helpers for the job-scoped files: atomic owner-only writes, reads that refuse symlinks. */
-import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+/** Small file helpers for the job-scoped files: atomic owner-only writes, reads that refuse symlinks and other users' files. */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readPrivateFile } from './private-files.js';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -17,15 +18,5 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
-/** The file's text, or undefined when it does not exist. Refuses anything but a regular file. */
-export function readRegularFile(path: string): string | undefined {
-  let stat;
-  try {
-    stat = lstatSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  if (!stat.isFile()) throw new Error(`${path} is not a regular file (a symlink or a directory is in the way)`);
-  return readFileSync(path, 'utf8');
-}
+/** The file's text, or undefined when it does not exist. Refuses a symlink, another user's file, or one others may read. */
+export const readRegularFile = readPrivateFile;

@@ -3,8 +3,9 @@
  * every job, never under ~/.aws (shared by every job on a self-hosted runner).
  */
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { KeylessError } from '../shared/errors.js';
+import { checkOwnDir } from './private-files.js';
 
 export interface JobPaths {
   /** $RUNNER_TEMP/keyless */
@@ -38,6 +39,18 @@ export function jobPaths(runnerTemp: string): JobPaths {
   };
 }
 
+/**
+ * Pure: the RUNNER_TEMP a credential-process configuration was written under, from its own path
+ * (RUNNER_TEMP/keyless/aws/credential-process/NAME.json), or undefined when it lies elsewhere. The
+ * profile's command line names this path, so a tool run with another environment (`env -i`,
+ * `sudo`, a container that mounts the folder at the same path) still finds the job's cache.
+ */
+export function runnerTempOfProcessConfig(configFile: string): string | undefined {
+  const folder = dirname(resolve(configFile));
+  const runnerTemp = dirname(dirname(dirname(folder)));
+  return jobPaths(runnerTemp).processConfigDir === folder && runnerTemp !== folder ? runnerTemp : undefined;
+}
+
 /** The job's paths, or a clear error naming what needs them. */
 export function requireJobPaths(runnerTemp: string | undefined, purpose: string): JobPaths {
   if (!runnerTemp) {
@@ -50,7 +63,9 @@ export function requireJobPaths(runnerTemp: string | undefined, purpose: string)
 
 /**
  * Creates the directory owner-only, or checks an existing one: a real directory (not a symlink
- * someone planted), tightened to 0700. Returns whether it was created now.
+ * someone planted) owned by this user, tightened to 0700. Another user's folder is refused, not
+ * adopted: in a shared sticky RUNNER_TEMP they could still swap what is inside it. Returns whether
+ * it was created now.
  */
 export function ensurePrivateDir(path: string): boolean {
   let created = false;
@@ -60,7 +75,7 @@ export function ensurePrivateDir(path: string): boolean {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const stat = lstatSync(path);
-  if (!stat.isDirectory() || stat.isSymbolicLink()) throw new Error(`${path} is not a directory (a symlink or a file is in the way)`);
+  checkOwnDir(path, stat);
   if (!created && (stat.mode & 0o077) !== 0) chmodSync(path, 0o700);
   return created;
 }

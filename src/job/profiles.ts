@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { inputProblem, KeylessError, show } from '../shared/errors.js';
 import { ensurePrivateDir, type JobPaths } from './paths.js';
 import { readRegularFile, writeFileAtomic } from './files.js';
+import { ownDirExists, UntrustedPathError } from './private-files.js';
 import type { CleanupEntry } from './cleanup-state.js';
 import type { CredentialProcessConfig } from '../credential-process/config.js';
 import { configSection, credentialsSection, hasSection, parseIni, serializeIni, withoutSections, withSection } from './ini.js';
@@ -52,12 +53,15 @@ export function filesHoldingProfile(paths: JobPaths, profile: string): string[] 
   return holding;
 }
 
-/** Fails early (before any request) when the profile exists and may not be replaced. */
+/**
+ * Fails early (before any request) when the profile exists and may not be replaced, or when the
+ * job's folders are not this user's own (planted by another user in a shared RUNNER_TEMP).
+ */
 export function ensureProfileFree(paths: JobPaths, profile: string, overwrite: boolean): void {
-  if (overwrite) return;
   let holding: string[];
   try {
-    holding = filesHoldingProfile(paths, profile);
+    for (const folder of [paths.root, paths.awsDir, paths.processConfigDir]) ownDirExists(folder);
+    holding = overwrite ? [] : filesHoldingProfile(paths, profile);
   } catch (error) {
     throw writeFailed(profile, error);
   }
@@ -71,9 +75,11 @@ export function ensureProfileFree(paths: JobPaths, profile: string, overwrite: b
 }
 
 function writeFailed(profile: string, error: unknown): KeylessError {
-  return new KeylessError('profile-write-failed', `Could not write AWS profile ${show(profile)}: ${(error as Error).message}`, [
-    'The profile files live under RUNNER_TEMP/keyless/aws: check that RUNNER_TEMP is writable by this job.',
-  ]);
+  const hint =
+    error instanceof UntrustedPathError
+      ? "Something in RUNNER_TEMP/keyless is not this job's own (another user's, or a link): nothing there is used. On a shared self-hosted runner, give each runner user its own RUNNER_TEMP."
+      : 'The profile files live under RUNNER_TEMP/keyless/aws: check that RUNNER_TEMP is writable by this job.';
+  return new KeylessError('profile-write-failed', `Could not write AWS profile ${show(profile)}: ${(error as Error).message}`, [hint]);
 }
 
 export function writeProfile(paths: JobPaths, request: ProfileRequest): WrittenProfile {

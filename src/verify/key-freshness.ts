@@ -52,7 +52,12 @@ export function keysLifetimeSeconds(cacheControl: string | undefined, age?: stri
   return Math.max(0, Math.min(MAX_KEYS_LIFETIME_SECONDS, directives.maxAge - parseAge(age)));
 }
 
-/** Kept keys are fresh from when they were fetched until they expire; a clock that went back makes them stale. */
+/**
+ * Kept keys are fresh from when they were fetched until they expire, and never longer than the
+ * cap: it is applied here, on read, too, so an entry that claims a longer life (written by someone
+ * else, or by an older version) cannot keep a key verifying tokens. A clock that went back makes
+ * them stale.
+ */
 export function keysAreFresh(kept: { readonly fetchedAt: number; readonly expiresAt: number }, nowMs: number): boolean {
-  return nowMs >= kept.fetchedAt && nowMs < kept.expiresAt;
+  return nowMs >= kept.fetchedAt && nowMs < Math.min(kept.expiresAt, kept.fetchedAt + MAX_KEYS_LIFETIME_SECONDS * 1000);
 }

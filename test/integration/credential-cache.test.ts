@@ -138,7 +138,7 @@ describe('the credential cache', () => {
     clearCredentialCache(job);
     // The entry is gone (a cold cache); the lock stays behind in the folder.
     mkdirSync(credentialCacheDir(job), { recursive: true, mode: 0o700 });
-    writeFileSync(lock, JSON.stringify({ host: hostname(), nonce: 'left-behind', createdAt: Date.now() - 1000, ...holder() }));
+    writeFileSync(lock, JSON.stringify({ host: hostname(), nonce: 'left-behind', createdAt: Date.now() - 1000, ...holder() }), { mode: 0o600 });
     const json = credentialsOf(await runCommandLine(command, laterStepEnv()));
     expect(assumeCalls()).toBe(1);
     // Broken, not waited out: a run that gave up waiting would have left the old lock in place.
@@ -206,10 +206,25 @@ describe('the credential cache', () => {
     }
   });
 
-  it('without RUNNER_TEMP (outside a job step) it keeps nothing and refreshes every time', async () => {
+  it("without RUNNER_TEMP in its environment (env -i, sudo) it finds the job's cache from its configuration's path", async () => {
     const env = laterStepEnv({ RUNNER_TEMP: undefined });
-    credentialsOf(await runCommandLine(command, env));
-    credentialsOf(await runCommandLine(command, env));
-    expect(assumeCalls()).toBe(2);
+    expect(credentialsOf(await runCommandLine(command, env)).AccessKeyId).toBe(stepKeyId);
+    expect(credentialsOf(await runCommandLine(command, env)).AccessKeyId).toBe(stepKeyId);
+    expect(assumeCalls()).toBe(0);
+  });
+
+  it('with its configuration outside a job folder and no RUNNER_TEMP, it keeps nothing and refreshes every time', async () => {
+    const configFile = /--config (\S+)/.exec(command)![1]!;
+    const elsewhere = mkdtempSync(join(tmpdir(), 'keyless-config-elsewhere-'));
+    try {
+      const copy = join(elsewhere, 'long.json');
+      copyFileSync(configFile, copy);
+      const env = laterStepEnv({ RUNNER_TEMP: undefined });
+      credentialsOf(await runCommandLine(command.replace(configFile, copy), env));
+      credentialsOf(await runCommandLine(command.replace(configFile, copy), env));
+      expect(assumeCalls()).toBe(2);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });

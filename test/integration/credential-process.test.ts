@@ -127,7 +127,7 @@ describe('the credential process', () => {
 
   it('with a damaged configuration: names the file and refuses', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'keyless-cp-')), 'bad.json');
-    writeFileSync(file, JSON.stringify({ version: 1, profile: 'p', auditFile: null, inputs: { 'role-to-assume': 'not-an-arn', 'aws-region': 'us-east-1' } }));
+    writeFileSync(file, JSON.stringify({ version: 1, profile: 'p', auditFile: null, inputs: { 'role-to-assume': 'not-an-arn', 'aws-region': 'us-east-1' } }), { mode: 0o600 });
     const run = await runCommandLine(`${process.execPath} ${CREDENTIAL_PROCESS_ENTRY} --config ${file}`, laterStepEnv());
     expectFailure(run, /Invalid input: input "role-to-assume" \(given "not-an-arn"\)/);
   });

@@ -54,7 +54,7 @@ describe('parseCleanupState', () => {
 describe('runCleanup', () => {
   it('deletes a file it created once its own sections are gone', () => {
     const config = join(root, 'aws', 'config');
-    writeFileSync(config, '# header\n\n[profile a]\nregion = x\n');
+    writeFileSync(config, '# header\n\n[profile a]\nregion = x\n', { mode: 0o600 });
     const out = sink();
     const report = runCleanup({ version: 1, variables: ['AWS_PROFILE'], entries: [{ kind: 'sections', path: config, created: true, sections: ['profile a'] }] }, root, out);
     expect(existsSync(config)).toBe(false);
@@ -65,7 +65,7 @@ describe('runCleanup', () => {
 
   it('removes only its own section from a file another step created', () => {
     const config = join(root, 'aws', 'config');
-    writeFileSync(config, '[profile a]\nregion = x\n\n[profile b]\nregion = y\n');
+    writeFileSync(config, '[profile a]\nregion = x\n\n[profile b]\nregion = y\n', { mode: 0o600 });
     const report = runCleanup({ version: 1, variables: [], entries: [{ kind: 'sections', path: config, created: false, sections: ['profile b'] }] }, root, sink());
     expect(readFileSync(config, 'utf8')).toBe('[profile a]\nregion = x\n');
     expect(report.removed).toEqual([`removed [profile b] from ${config}`]);
@@ -73,7 +73,7 @@ describe('runCleanup', () => {
 
   it('keeps a file it created while other steps still have profiles in it', () => {
     const config = join(root, 'aws', 'config');
-    writeFileSync(config, '[profile a]\nregion = x\n\n[profile b]\nregion = y\n');
+    writeFileSync(config, '[profile a]\nregion = x\n\n[profile b]\nregion = y\n', { mode: 0o600 });
     const report = runCleanup({ version: 1, variables: [], entries: [{ kind: 'sections', path: config, created: true, sections: ['profile a'] }] }, root, sink());
     expect(readFileSync(config, 'utf8')).toBe('[profile b]\nregion = y\n');
     expect(report.kept).toEqual([`kept ${config}: it still holds [profile b], written by other steps`]);
@@ -105,6 +105,6 @@ describe('runCleanup', () => {
     symlinkSync(outside, link);
     const report = runCleanup({ version: 1, variables: [], entries: [{ kind: 'sections', path: link, created: true, sections: [] }] }, root, sink());
     expect(readFileSync(outside, 'utf8')).toBe('not ours');
-    expect(report.problems[0]).toMatch(/is not a regular file/);
+    expect(report.problems[0]).toMatch(/it is a symlink/);
   });
 });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { contextFromEnv } from '../helpers/context.js';
 import { parseSettings } from '../../src/inputs/settings.js';
 import { buildProcessConfig, type CredentialProcessConfig } from '../../src/credential-process/config.js';
-import { cacheFileName, canHandOut, credentialCacheKey, parseCacheEntry, REFRESH_MARGIN_SECONDS, serializeCacheEntry, type CacheEntry } from '../../src/credential-process/cache-policy.js';
+import { accountProblem, accountsFor, cacheFileName, canHandOut, credentialCacheKey, parseCacheEntry, REFRESH_MARGIN_SECONDS, serializeCacheEntry, type CacheEntry } from '../../src/credential-process/cache-policy.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const BASE_INPUTS = { 'role-to-assume': ROLE, 'aws-region': 'eu-west-1' };
@@ -89,9 +89,10 @@ describe('cacheFileName', () => {
 
 const KEY = '{"version":1,"profile":"deploy"}';
 const ENTRY: CacheEntry = {
-  version: 1,
+  version: 2,
   key: KEY,
   obtainedAt: Date.parse('2030-01-01T00:00:00Z'),
+  account: '111111111111',
   credentials: { Version: 1, AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: '2030-01-01T01:00:00.000Z' },
 };
 
@@ -107,7 +108,9 @@ describe('parseCacheEntry', () => {
     ['a torn file', text.slice(0, 40)],
     ['not an object', '[1]'],
     ['null', 'null'],
-    ['another version', text.replace('"version":1', '"version":2')],
+    ['another version', text.replace('"version":2', '"version":1')],
+    ['no account', text.replace('"account":"111111111111",', '')],
+    ['an account that is not 12 digits', text.replace('"account":"111111111111"', '"account":"1111"')],
     ['no obtainedAt', text.replace(/"obtainedAt":\d+,/, '')],
     ['an empty secret', text.replace('"SecretAccessKey":"secret"', '"SecretAccessKey":""')],
     ['a credentials Version other than 1', text.replace('"Version":1', '"Version":2')],
@@ -139,5 +142,29 @@ describe('canHandOut', () => {
     ['obtained after this invocation started, but expired', -1000, -minutes(61), false],
   ])('%s: %s', (_name, left, startedAfterObtained, expected) => {
     expect(canHandOut(ENTRY, { nowMs: expiresAt - left, startedAtMs: ENTRY.obtainedAt + startedAfterObtained })).toBe(expected);
+  });
+});
+
+describe('accountsFor and accountProblem: whose credentials a profile may hand out', () => {
+  const ROLE_A = 'arn:aws:iam::111111111111:role/deploy';
+  const ROLE_B = 'arn:aws:iam::222222222222:role/deploy';
+  const config = (inputs: Record<string, string>) => ({ version: 1 as const, profile: 'p', inputs, auditFile: null });
+  it.each<[string, Record<string, string>, readonly string[] | undefined]>([
+    ['role-to-assume: its account', { 'role-to-assume': ROLE_A }, ['111111111111']],
+    ['role-by-environment: every role\'s account', { 'role-by-environment': `prod: ${ROLE_A}\nstaging: ${ROLE_B}` }, ['111111111111', '222222222222']],
+    ['narrowed by allowed-account-ids', { 'role-by-environment': `prod: ${ROLE_A}\nstaging: ${ROLE_B}`, 'allowed-account-ids': '222222222222' }, ['222222222222']],
+    ['allowed-account-ids alone when no role ARN names an account', { 'allowed-account-ids': '333333333333, 444444444444' }, ['333333333333', '444444444444']],
+    ['nothing to check against', {}, undefined],
+  ])('%s', (_name, inputs, accounts) => {
+    expect(accountsFor(config(inputs))).toEqual(accounts);
+  });
+
+  it.each<[string, readonly string[] | undefined, boolean]>([
+    ['111111111111', ['111111111111'], true],
+    ['999999999999', ['111111111111'], false],
+    ['999999999999', [], false],
+    ['999999999999', undefined, true],
+  ])('an entry for %s with accounts %j: handed out %s', (account, accounts, ok) => {
+    expect(accountProblem({ account }, accounts) === undefined).toBe(ok);
   });
 });

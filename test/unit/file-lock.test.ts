@@ -4,12 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { breakLock, isLockStale, LOCK_GRACE_MS, newLockInfo, observeLock, parseLockInfo, pidAlive, releaseLock, tryAcquireLock, type LockInfo } from '../../src/job/file-lock.js';
+import { breakLock, isLockStale, LOCK_GRACE_MS, newLockInfo, observeLock, parseLockInfo, isOurLiveProcess, releaseLock, tryAcquireLock, type LockInfo } from '../../src/job/file-lock.js';
 
 const NOW = 1_900_000_000_000;
 const HERE = 'runner-host';
 const holder = (overrides: Partial<LockInfo> = {}): LockInfo => ({ pid: 4242, host: HERE, nonce: 'n', createdAt: NOW - 1000, deadlineAt: NOW + 39_000, ...overrides });
-const facts = (alive: boolean) => ({ host: HERE, pidAlive: () => alive, defaultTimeoutMs: 40_000 });
+const facts = (alive: boolean) => ({ host: HERE, isOurLiveProcess: () => alive, timeoutMs: 40_000 });
 
 describe('isLockStale', () => {
   it.each<[string, LockInfo | undefined, number, boolean, boolean]>([
@@ -22,17 +22,31 @@ describe('isLockStale', () => {
     ['another host, past its deadline', holder({ host: 'container', deadlineAt: NOW - LOCK_GRACE_MS - 1 }), NOW, false, true],
     ['a damaged lock, recent', undefined, NOW - 1000, false, false],
     ['a damaged lock older than a refresh may take', undefined, NOW - 40_000 - LOCK_GRACE_MS - 1, false, true],
+    // Planted to stall every refresh: a deadline or a start no holder of this key could have.
+    ['a live holder whose deadline is further than any refresh may take', holder({ deadlineAt: NOW + 40_000 + LOCK_GRACE_MS + 1 }), NOW, true, true],
+    ['a live holder whose deadline is ten years away, on another host', holder({ host: 'container', deadlineAt: NOW + 10 * 365 * 86_400_000 }), NOW, true, true],
+    ['a live holder created in the future', holder({ createdAt: NOW + LOCK_GRACE_MS + 1 }), NOW, true, true],
   ])('%s', (_name, info, mtimeMs, alive, stale) => {
-    expect(isLockStale({ info, mtimeMs }, NOW, facts(alive))).toBe(stale);
+    expect(isLockStale({ info, mtimeMs, ownedByUs: true }, NOW, facts(alive))).toBe(stale);
+  });
+
+  it.each([
+    ['a live holder within its deadline', holder()],
+    ['a damaged lock, recent', undefined],
+  ])('%s is stale at once when the lock file is not ours (another user, a symlink, wider than 0600)', (_name, info) => {
+    expect(isLockStale({ info, mtimeMs: NOW, ownedByUs: false }, NOW, facts(true))).toBe(true);
+    expect(isLockStale({ info, mtimeMs: NOW, ownedByUs: true }, NOW, facts(true))).toBe(false);
   });
 
   it.each(['', '{', '{"pid":"1"}', 'null', JSON.stringify({ ...holder(), deadlineAt: 'later' })])('parses %j as no lock info', (text) => {
     expect(parseLockInfo(text)).toBeUndefined();
   });
 
-  it('knows this process is alive and an exited one is not', () => {
-    expect(pidAlive(process.pid)).toBe(true);
-    expect(pidAlive(spawnSync(process.execPath, ['-e', '']).pid!)).toBe(false);
+  it('knows this process is alive and ours, and an exited one is not', () => {
+    expect(isOurLiveProcess(process.pid)).toBe(true);
+    expect(isOurLiveProcess(spawnSync(process.execPath, ['-e', '']).pid!)).toBe(false);
+    expect(isOurLiveProcess(0)).toBe(false);
+    expect(isOurLiveProcess(-1)).toBe(false);
   });
 });
 
@@ -62,7 +76,7 @@ describe('the lock file', () => {
 
   it('a broken lock is gone, and breaking a lock that is already gone is no error', () => {
     const path = join(dir, 'k.lock');
-    writeFileSync(path, 'damaged');
+    writeFileSync(path, 'damaged', { mode: 0o600 });
     expect(observeLock(path)?.info).toBeUndefined();
     breakLock(path);
     breakLock(path);

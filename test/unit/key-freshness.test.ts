@@ -52,4 +52,15 @@ describe('keysAreFresh', () => {
   ])('at %d ms: %s', (now, fresh) => {
     expect(keysAreFresh(kept, now)).toBe(fresh);
   });
+
+  // An entry that claims ten years (planted, or from an older version) still gets the one-hour cap on read.
+  const planted = { fetchedAt: 1000, expiresAt: 1000 + 10 * 365 * 86_400_000 };
+  const cap = MAX_KEYS_LIFETIME_SECONDS * 1000;
+  it.each([
+    [1000 + cap - 1, true],
+    [1000 + cap, false],
+    [1000 + 86_400_000, false],
+  ])('an entry claiming ten years, at %d ms: %s', (now, fresh) => {
+    expect(keysAreFresh(planted, now)).toBe(fresh);
+  });
 });
