@@ -10,6 +10,7 @@ import { AUDIT_HELP } from './help-audit.js';
 import type { CommandHost } from './host.js';
 import { iamCallFailed, isMissingCredentials, missingCredentials } from './aws-failure.js';
 import { CliError } from './inputs.js';
+import { BoundedReadError } from '../shared/bounded-read.js';
 import { rolesFromPaths } from './sources.js';
 
 export interface AuditIo {
@@ -38,6 +39,8 @@ export async function runAudit(settings: AuditSettings, host: CommandHost, note:
       found.push(...(await liveRoles(lister)));
     } catch (error) {
       if (isMissingCredentials(error)) throw missingCredentials('--live');
+      // An answer over the read limit is bad input naming it (exit 2), as every limit is.
+      if (error instanceof BoundedReadError) throw error;
       const e = error as Error & { name?: string };
       throw iamCallFailed('--live', 'ListRoles', (e.name ?? 'Error').replace(/Exception$/, ''), e.message);
     }

@@ -3,7 +3,6 @@
  * shape (the message with its quoted values blanked) is one line with a count and the paths, so
  * fifty statements with the same name-only sub do not print fifty times. Errors come first. Pure.
  */
-import { quoteIfNeeded } from '../shared/outside-text.js';
 
 /** A finding as lint and audit both have it, under the CLI's field names. */
 export interface GroupableFinding {
@@ -55,7 +54,7 @@ export function formatGroups(groups: readonly FindingGroup[]): string[] {
   const out: string[] = [];
   for (const g of groups) {
     const lines = g.lines.length === 0 ? '' : `line${g.lines.length > 1 ? 's' : ''} ${g.lines.join(', ')}  `;
-    out.push(`  ${g.severity.padEnd(7)} ${g.rule.padEnd(width)}  ${g.count > 1 ? `×${g.count}  ` : ''}${lines}${quoteIfNeeded(compactPaths(g.paths))}`);
+    out.push(`  ${g.severity.padEnd(7)} ${g.rule.padEnd(width)}  ${g.count > 1 ? `×${g.count}  ` : ''}${lines}${compactPaths(g.paths)}`);
     out.push(`          ${g.message}`);
   }
   return out;
