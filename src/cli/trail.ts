@@ -73,6 +73,7 @@ export function trailCommand(args: string[], io: CliIo, env: TrailEnv): Promise<
         live: settings.live,
         github: settings.github,
         expect: settings.expect,
+        version: io.version,
         ...(roles ? { roles } : {}),
         ...(auditRecords ? { auditRecords } : {}),
       },

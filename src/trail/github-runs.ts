@@ -4,6 +4,7 @@
  * error naming the permission the token needs. The client is behind a small interface so tests
  * use a loopback GitHub API and the CLI loads Octokit only for --github.
  */
+import { GitHubApiError, type GitHubApi } from '../github/api.js';
 import { TrailSourceError } from './errors.js';
 
 export interface RunApproval {
@@ -25,32 +26,30 @@ export interface RunInfo {
   readonly approvals: readonly RunApproval[];
 }
 
-/** What the join needs from GitHub: one JSON document per GET, or the HTTP status that refused. */
-export interface GitHubRunsClient {
-  get(path: string): Promise<{ status: number; body: unknown }>;
-}
-
-
-const PERMISSION = 'a token with "actions: read" on the repository (GITHUB_TOKEN with permissions: actions: read, or a PAT with repo scope)';
+/** What the join needs from GitHub: src/github's client (pagination, Retry-After, permission-named errors). */
+export type GitHubRunsClient = Pick<GitHubApi, 'get'>;
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-async function getJson(client: GitHubRunsClient, path: string): Promise<unknown> {
-  const { status, body } = await client.get(path);
-  if (status === 403 || status === 404) {
-    const why = status === 404 ? 'not found (or not visible to this token)' : 'forbidden';
-    throw new TrailSourceError(`--github: GET ${path} answered ${status} ${why}: it needs ${PERMISSION}`);
+const RUN = '/repos/{owner}/{repo}/actions/runs/{run_id}';
+
+/** One GET; a refusal becomes the trail's bad-input error, naming the endpoint and the permission. */
+async function getJson(client: GitHubRunsClient, template: string, params: Record<string, string>): Promise<unknown> {
+  try {
+    return await client.get<unknown>(template, params);
+  } catch (error) {
+    if (error instanceof GitHubApiError) throw new TrailSourceError(`--github: ${error.message}`);
+    throw error;
   }
-  if (status < 200 || status >= 300) throw new TrailSourceError(`--github: GET ${path} answered HTTP ${status}`);
-  return body;
 }
 
 export async function fetchRun(client: GitHubRunsClient, repository: string, runId: string): Promise<RunInfo> {
-  const base = `/repos/${repository}/actions/runs/${encodeURIComponent(runId)}`;
-  const run = (await getJson(client, base)) as Record<string, unknown>;
-  const approvals = (await getJson(client, `${base}/approvals`)) as unknown;
+  const [owner = '', repo = ''] = repository.split('/');
+  const params = { owner, repo, run_id: runId };
+  const run = (await getJson(client, RUN, params)) as Record<string, unknown>;
+  const approvals = await getJson(client, `${RUN}/approvals`, params);
   return {
     repository,
     runId,
@@ -81,22 +80,9 @@ export async function fetchRuns(client: GitHubRunsClient, wanted: ReadonlyArray<
   return runs;
 }
 
-/** The client over @actions/github's Octokit (loaded lazily: the CLI bundle stubs it unless --github needs it). */
-export async function octokitRunsClient(token: string, baseUrl: string | undefined): Promise<GitHubRunsClient> {
-  const { getOctokit } = (await import('@actions/github')) as Partial<typeof import('@actions/github')>;
-  // The bundles swap @actions/github for a context-only stand-in (scripts/bundle): say so rather than crash.
-  if (typeof getOctokit !== 'function') throw new TrailSourceError('--github: this build of keyless was bundled without the GitHub client (@actions/github is replaced in scripts/bundle)');
-  const octokit = getOctokit(token, baseUrl !== undefined ? { baseUrl } : {});
-  return {
-    get: async (path) => {
-      try {
-        const response = await octokit.request(`GET ${path}`);
-        return { status: response.status, body: response.data as unknown };
-      } catch (error) {
-        const status = (error as { status?: number }).status;
-        if (typeof status === 'number') return { status, body: null };
-        throw error;
-      }
-    },
-  };
+/** The client over @actions/github's Octokit (loaded only for --github), as reach uses it. */
+export async function octokitRunsClient(token: string, baseUrl: string | undefined, version: string): Promise<GitHubRunsClient> {
+  const [{ gitHubApi }, { octokitTransport }] = await Promise.all([import('../github/api.js'), import('../github/octokit.js')]);
+  const base = baseUrl ?? 'https://api.github.com';
+  return gitHubApi({ baseUrl: base, transport: await octokitTransport(token, base, `keyless/${version}`) });
 }

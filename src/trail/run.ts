@@ -28,6 +28,8 @@ export interface TrailRun {
   readonly auditRecords?: readonly AuditRecordLite[];
   /** For tests: a GitHub client instead of Octokit. */
   readonly githubClient?: GitHubRunsClient;
+  /** The CLI's version, for the GitHub client's user agent. */
+  readonly version?: string;
 }
 
 export async function runTrail(run: TrailRun, env: TrailEnv, warn: (text: string) => void): Promise<TrailReport> {
@@ -44,7 +46,7 @@ export async function runTrail(run: TrailRun, env: TrailEnv, warn: (text: string
   );
   let runs: Map<string, RunInfo> | undefined;
   if (run.github) {
-    const client = run.githubClient ?? (await octokitRunsClient(env.githubToken ?? '', env.githubApiUrl));
+    const client = run.githubClient ?? (await octokitRunsClient(env.githubToken ?? '', env.githubApiUrl, run.version ?? 'dev'));
     const wanted = allSessions(read.result.sessions)
       .filter((s) => s.runId !== null && s.repository !== null)
       .map((s) => ({ repository: s.repository!, runId: s.runId! }));

@@ -52,14 +52,15 @@ describe('keyless trail --github', () => {
   });
 
   it.each([
-    [403, 'forbidden'],
-    [404, 'not found (or not visible to this token)'],
+    [403, 'forbidden (403): the token needs actions: read'],
+    [404, 'not found (404): the repository or setting does not exist, or the token cannot see it'],
   ])('%i names the permission needed, exit 2', async (status, words) => {
     approvals = { status, body: { message: 'Resource not accessible by integration' } };
     const r = await trail(['logs', '--github'], dir, { githubToken: 't', githubApiUrl: api.url });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`--github: GET /repos/octo-org/octo-repo/actions/runs/30433642/approvals answered ${status} ${words}: it needs a token with "actions: read"`);
+    expect(r.stderr).toContain(`--github: GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals: ${words}`);
+    expect(r.stderr).toContain('actions: read');
   });
 
   it('no token: no request', async () => {
