@@ -63,9 +63,10 @@ function delayedWriter(target) {
 
 /**
  * An https host for `upstreamPort` (a plain http server) behind a relay with round trip `rttMs`
- * (settable). Counts TCP connections and finished TLS handshakes.
+ * (settable). Counts TCP connections and finished TLS handshakes, and tells onEvent of each
+ * 'connection', 'handshake' and a connection's first bytes after the handshake ('request').
  */
-export async function startHost({ key, cert, upstreamPort = 0 }) {
+export async function startHost({ key, cert, upstreamPort = 0, onEvent = () => {} }) {
   let rttMs = 0;
   const sockets = new Set();
   const track = (socket) => {
@@ -77,6 +78,8 @@ export async function startHost({ key, cert, upstreamPort = 0 }) {
   };
   const tlsServer = createTlsServer({ key, cert, minVersion: 'TLSv1.3' }, (secure) => {
     host.handshakes++;
+    onEvent('handshake');
+    secure.once('data', () => onEvent('request'));
     track(secure);
     const upstream = createConnection(host.upstreamPort, '127.0.0.1');
     track(upstream);
@@ -84,6 +87,7 @@ export async function startHost({ key, cert, upstreamPort = 0 }) {
   });
   const relay = createServer((client) => {
     host.connections++;
+    onEvent('connection');
     track(client);
     // The client's first byte can leave only once the TCP handshake (one round trip) is done.
     const readyAt = performance.now() + rttMs;
