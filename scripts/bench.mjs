@@ -17,7 +17,7 @@
 // round trip per new connection and half a round trip per chunk each way.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACTION_ENTRY, ROOT, nodeBinaries, runAction } from '../lib/local/harness.js';
@@ -118,7 +118,7 @@ async function main() {
   const inputs = { 'role-to-assume': ROLE, 'aws-region': 'us-east-1', 'oidc-issuer': issuer.url };
   const env = { ACTIONS_ID_TOKEN_REQUEST_URL: issuer.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.requestToken, AWS_ENDPOINT_URL_STS: sts.url };
 
-  const results = { loopback: [], network: {}, runs: RUNS, date: new Date().toISOString().slice(0, 10), competitor: cac && `configure-aws-credentials ${cac.version} (its published dist/index.js)` };
+  const results = { loopback: [], network: {}, runs: RUNS, loadAverage: loadavg()[0], date: new Date().toISOString().slice(0, 10), competitor: cac && `configure-aws-credentials ${cac.version} (its published dist/index.js)` };
   for (const { label, path: node } of flags['network-only'] ? [] : nodeBinaries()) {
     const isRunnerNode = label.startsWith('node v24');
     const samples = { bare: [], keyless: [], later: [], cac: [], started: [], tokenAndKeys: [], sts: [], bareRss: [], keylessRss: [], cacRss: [] };
