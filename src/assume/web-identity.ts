@@ -7,7 +7,7 @@ import { KeylessError, show } from '../shared/errors.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { RunContext } from '../inputs/context.js';
 import { proxyAgents, proxyFrom, type HttpAgents } from '../shared/http.js';
-import { connectionPool } from '../shared/connections.js';
+import { connectionPool, type ConnectionPool } from '../shared/connections.js';
 import { requestRunnerToken, runnerTokenEndpoint } from '../token/runner-endpoint.js';
 import { readTokenFile } from '../token/file.js';
 import type { Claims } from '../verify/token.js';
@@ -59,7 +59,7 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   // Through a proxy, connections go where the proxy takes them: none is opened ahead.
   const pool = proxied.proxy ? undefined : connectionPool();
   try {
-    return await assumeOnConnections(settings, context, deadline, hooks, pool?.agents ?? proxied, pool?.open);
+    return await assumeOnConnections(settings, context, deadline, hooks, pool?.agents ?? proxied, pool);
   } finally {
     pool?.close();
   }
@@ -71,7 +71,7 @@ async function assumeOnConnections(
   deadline: Deadline,
   hooks: PipelineHooks,
   agents: HttpAgents,
-  openConnection: ((url: string, count?: number) => void) | undefined,
+  pool: Pick<ConnectionPool, 'open' | 'sent'> | undefined,
 ): Promise<WebIdentityResult> {
   const retry = retryPolicy(settings, deadline);
   const timeoutMs = settings.requestTimeoutMs;
@@ -90,12 +90,13 @@ async function assumeOnConnections(
   // Every handshake at once, the first thing after the local checks: STS's connection is open by
   // the time the token is verified, and only then carries it. Two to the issuer, for discovery
   // and the JWKS in parallel (Node's client sends one request at a time on a connection).
-  if (openConnection) {
-    if (!fileToken) openConnection(runnerTokenEndpoint(context).url);
-    if (!issuerKeys.keptAreFresh()) openConnection(settings.oidcIssuer, 2);
+  if (pool) {
+    if (!fileToken) pool.open(runnerTokenEndpoint(context).url);
+    if (!issuerKeys.keptAreFresh()) pool.open(settings.oidcIssuer, 2);
     const sts = stsOrigin(settings, context);
-    if (sts) openConnection(sts);
+    if (sts) pool.open(sts);
   }
+  const connectionsSent = pool?.sent();
   // The token and the issuer's keys do not depend on each other: fetch both at once.
   const tokenPromise = (async () => {
     if (fileToken) return fileToken;
@@ -108,12 +109,14 @@ async function assumeOnConnections(
   const keysPromise = issuerKeys.current();
   // Whichever fails first is reported; the other must not become an unhandled rejection.
   keysPromise.catch(() => undefined);
-  // Load the SDK while the token and keys are on the wire: only once the requests have left,
+  // Load the SDK while the token and keys are on the wire: only once the handshakes have begun,
   // since evaluating it holds the event loop. A load failure surfaces at the STS call.
-  setImmediate(() => {
-    loadVerifier().catch(() => undefined);
-    warmUpSts(settings).catch(() => undefined);
-  });
+  void (connectionsSent ?? Promise.resolve()).then(() =>
+    setImmediate(() => {
+      loadVerifier().catch(() => undefined);
+      warmUpSts(settings).catch(() => undefined);
+    }),
+  );
   const token = await tokenPromise;
   const keys = await keysPromise;
   const tokenAndKeysAt = performance.now();

@@ -17,6 +17,8 @@ export interface ConnectionPool {
   readonly agents: HttpAgents;
   /** Opens connections to the origin of `url` until `count` wait there; a bad URL opens none. */
   open(url: string, count?: number): void;
+  /** Settles once every connection opened so far has sent its first bytes (or failed). */
+  sent(): Promise<void>;
   /** Closes every connection, open or kept alive: the work is done. */
   close(): void;
 }
@@ -50,9 +52,13 @@ function requestedKey(secure: boolean, options: { host?: string | null; hostname
   return keyOf(secure, host, Number(options.port || (secure ? 443 : 80)));
 }
 
+/** A TCP handshake takes a round trip; past this, sent() stops waiting for the slow ones. */
+const SENT_WAIT_MS = 50;
+
 export function connectionPool(): ConnectionPool {
   const waiting = new Map<string, Socket[]>();
   const all = new Set<Socket>();
+  const firstBytes: Promise<void>[] = [];
 
   /** A waiting connection to hand to a request, or undefined (then the agent opens one). */
   const take = (key: string): Socket | undefined => {
@@ -89,6 +95,8 @@ export function connectionPool(): ConnectionPool {
           ? connectTls({ host: target.host, port: target.port, servername: isIP(target.host) ? undefined : target.host, ALPNProtocols: ['http/1.1'] })
           : connectTcp({ host: target.host, port: target.port });
         socket.setNoDelay(true);
+        // TLS writes its ClientHello on connect; a plain socket has nothing to send before its request.
+        firstBytes.push(new Promise((done) => socket.once('connect', done).once('close', done)));
         // A failed connection is only a missed head start: the request opens its own and reports.
         socket.on('error', () => socket.destroy());
         // An unused connection must not hold the process open.
@@ -98,6 +106,8 @@ export function connectionPool(): ConnectionPool {
         list.push(socket);
       }
     },
+    // Capped: a connection that hangs in its TCP handshake must not hold back what waits for this.
+    sent: () => Promise.race([Promise.all(firstBytes).then(() => undefined), new Promise<void>((done) => setTimeout(done, SENT_WAIT_MS).unref())]),
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
