@@ -22,30 +22,62 @@ const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(0)} ms` : 'n/a');
 const mib = (n) => (Number.isFinite(n) ? `${n.toFixed(1)} MiB` : 'n/a');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : 'n/a');
 
+const fitText = (f) => (f ? `${f.fixed.toFixed(0)} ms + ${f.perUnit.toFixed(1)} round trips` : 'n/a');
+const handshakeText = (h) => `${h[0]} to the token service, ${h[1]} to the issuer, ${h[2]} to STS`;
+
+/** The network model's lines: one row per round trip, the fit, the handshakes. */
+function networkLines(network) {
+  const { perRoundTrip, keylessFit, cacFit, label } = network;
+  const trips = (t, p) => (Number.isFinite(t) ? ((t - p.bare) / p.rttMs).toFixed(1) : 'n/a');
+  const rows = perRoundTrip.map(
+    (p) => `| ${p.rttMs} ms | ${ms(p.bare)} | ${ms(p.keyless)} (${trips(p.keyless, p)}) | ${p.cac === undefined ? 'n/a' : `${ms(p.cac)} (${trips(p.cac, p)})`} | ${ratio(p.keyless, p.cac)} | ${ratio(p.keyless, p.bare + 4 * p.rttMs)} |`,
+  );
+  const last = perRoundTrip[perRoundTrip.length - 1];
+  const round = (list) => list.map((n) => Number(n.toFixed(1)));
+  return [
+    `| round trip, ${label} | bare \`node -e ''\` | Keyless (round trips above bare) | configure-aws-credentials (round trips above bare) | Keyless ÷ configure-aws-credentials | Keyless ÷ (bare + 4 round trips) |`,
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Fitted over these round trips, above a bare start: Keyless ${fitText(keylessFit)}` +
+      (cacFit ? `, configure-aws-credentials ${fitText(cacFit)}` : '') +
+      `. TLS handshakes per run: Keyless ${handshakeText(round(last.handshakes.keyless))}` +
+      (last.cac === undefined ? '.' : `; configure-aws-credentials ${handshakeText(round(last.handshakes.cac))}.`),
+  ];
+}
+
 export function renderSpeedSection(results, root) {
-  const { loopback, network, latencyMs, runs, date, competitor } = results;
+  const { loopback, network, runs, date, competitor, loadAverage } = results;
+  // Shared machines skew every figure: the reader should know how busy it was.
+  const load = Number.isFinite(loadAverage) ? ` (load average ${loadAverage.toFixed(1)} when it started)` : '';
   const rows = loopback.map(
     (r) =>
       `| ${r.label} | ${ms(r.bare)} | ${ms(r.keyless)} | ${ms(r.later)} | ${r.cac === undefined ? '' : ms(r.cac)} | ${mib(r.keylessRssMiB)} | ${r.cacRssMiB === undefined ? '' : mib(r.cacRssMiB)} |`,
   );
-  const floor = network.bare + 2 * latencyMs;
   return [
     '## Speed',
     '',
-    '`npm run bench` runs `dist/index.js` as the runner does, against the loopback issuer and STS,',
-    "interleaved with a bare `node -e ''`, and reports medians, spreads, where the time goes and peak",
-    'memory. `--latency MS` adds that much to every answer (a network, not a loopback), and',
-    '`--compare DIR` runs configure-aws-credentials from a checkout of',
-    '`aws-actions/configure-aws-credentials` (its `action.yml` and published `dist/index.js`) in the',
-    'same alternation, with its own action.yml defaults, against the same fakes.',
+    '`npm run bench` runs `dist/index.js` as the runner does, interleaved with a bare `node -e \'\'`,',
+    'and reports medians, spreads, where the time goes and peak memory: first against the loopback',
+    'issuer and STS, then on a model of a real network. `--compare DIR` runs configure-aws-credentials',
+    'from a checkout of `aws-actions/configure-aws-credentials`, or from its git directory at',
+    '`--compare-ref` (its `action.yml` and published `dist/index.js`), in the same alternation, with its',
+    'own action.yml defaults, against the same fakes.',
     '',
-    `Measured on ${date}, this project's 2-core machine, ${runs} runs per figure${competitor ? `, ${competitor}` : ''}:`,
+    'The network model: on a runner every request is https to a host the process has never talked to.',
+    'The token service, the issuer and STS are each an https host (a throwaway CA made for the run, which',
+    'the processes trust through `NODE_EXTRA_CA_CERTS`) behind a relay that holds a new connection\'s',
+    'first byte for one round trip (the TCP handshake) and every chunk for half a round trip each way,',
+    'so the TLS 1.3 handshake costs one more round trip and each request one. The limit is 4 round',
+    'trips: every handshake at once (2), the token and the keys (1), STS on its open connection (1).',
+    '',
+    `Measured on ${date}, this project's 2-core machine${load}, ${runs} runs per figure${competitor ? `, ${competitor}` : ''}:`,
     '',
     '| loopback | bare `node -e \'\'` | Keyless, first in a job | later in the same job | configure-aws-credentials | Keyless peak RSS | its peak RSS |',
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `With ${latencyMs} ms added to every answer, ${network.label}: Keyless ${ms(network.keyless)} first in a job and ${ms(network.later)} later, against ${network.cac === undefined ? 'n/a' : ms(network.cac)} for configure-aws-credentials (${ratio(network.keyless, network.cac)} its time). The floor, a bare \`node\` start plus the two round trips nothing can avoid (the token, then STS), is ${ms(floor)}.`,
+    ...networkLines(network),
     '',
     sizeSentence(bundleSizes(root)),
     '',
@@ -64,9 +96,18 @@ export function renderSpeedSection(results, root) {
     '  chain (profiles, SSO, IMDS and the nested clients they use) is a chunk',
     '  of its own (`scripts/bundle/credential-provider-node-deferred.js`): AssumeRoleWithWebIdentity is',
     '  unsigned and never loads it; role chaining loads it when it looks for source credentials.',
+    '- **Every handshake at once.** Right after the local checks (inputs, runner files, token file,',
+    '  trust policy: a bad input still opens nothing), Keyless opens its connections to the token',
+    '  service, the issuer (two: discovery and the JWKS go in parallel, and Node\'s client sends one',
+    '  request at a time on a connection) and STS (`sts-endpoint`, `AWS_ENDPOINT_URL_STS`,',
+    '  `AWS_ENDPOINT_URL` or the regional endpoint), and sends each request on its open connection.',
+    '  STS\'s handshakes overlap the token, the keys, the SDK\'s loading and verification; the token',
+    '  goes to STS only once verified. Through a proxy nothing is opened ahead. The credential process',
+    '  does the same on a cache miss (`src/shared/connections.ts`).',
     '- **One round trip for the issuer\'s keys.** The discovery document and the JWKS at its usual',
     '  location are fetched in parallel with the token, and the JWKS is used once discovery confirms',
-    '  its location; later invocations and refreshes reuse the job\'s key cache.',
+    '  its location (a JWKS elsewhere on the issuer goes on a kept connection); later invocations and',
+    '  refreshes reuse the job\'s key cache and open no connection to the issuer.',
     "- **No compile cache.** Node's compile cache in `RUNNER_TEMP` made later invocations in a job",
     '  faster on a loopback, but on a network the SDK loads while the requests are out anyway, and',
     '  writing the cache made the first invocation slower: measured, it did not pay.',

@@ -1,35 +1,43 @@
 // npm run bench: start-up and end-to-end cost of the built action, measured, never asserted.
 //
-//   npm run bench                          loopback, then 50 ms added to every answer
-//   npm run bench -- --latency 80          another simulated network latency
+//   npm run bench                          loopback, then the network model at 20 and 50 ms
+//   npm run bench -- --round-trips 20,50,80 other round trips for the network model
 //   npm run bench -- --runs 50             more runs per measurement (default 30)
 //   npm run bench -- --compare DIR         also run configure-aws-credentials from DIR (a checkout
 //                                          of aws-actions/configure-aws-credentials: DIR/action.yml,
-//                                          DIR/dist/index.js), interleaved, against the same fakes
+//                                          DIR/dist/index.js, or its git directory, read at
+//                                          --compare-ref, default v6.2.3), interleaved, against the
+//                                          same fakes
+//   npm run bench -- --network-only        only the network model
 //   npm run bench -- --write-readme        also write README's Speed section from the results
 //
 // Every figure is the median wall time from process start to exit after exporting, over repeated
 // runs against the loopback issuer and STS, interleaved with a bare `node -e ''` as the reference.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The network model (bench-network.mjs, bench-model.mjs): https hosts behind relays that cost a
+// round trip per new connection and half a round trip per chunk each way.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACTION_ENTRY, ROOT, nodeBinaries, runAction } from '../lib/local/harness.js';
 import { startLocalIssuer } from '../lib/local/issuer.js';
 import { startLocalSts } from '../lib/local/sts.js';
 import { renderSpeedSection, writeReadmeSection } from './bench-report.mjs';
+import { measureNetwork } from './bench-model.mjs';
 
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '30' },
-    latency: { type: 'string', default: '50' },
+    'round-trips': { type: 'string', default: '20,50' },
     compare: { type: 'string' },
+    'compare-ref': { type: 'string', default: 'v6.2.3' },
     'write-readme': { type: 'boolean', default: false },
+    'network-only': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(flags.runs);
-const LATENCY_MS = Number(flags.latency);
+const ROUND_TRIPS_MS = flags['round-trips'].split(',').map(Number);
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -41,13 +49,13 @@ const ms = (n) => `${n.toFixed(1)} ms`;
 const row = (label, s) => console.log(`  ${label.padEnd(44)}${s.median.toFixed(1).padStart(8)}${s.p10.toFixed(1).padStart(8)}${s.p90.toFixed(1).padStart(8)}`);
 
 /** Wall time and peak RSS of one bare process, via GNU time when present. */
-function timeBare(node) {
+function timeBare(node, extraEnv = {}) {
   const gnuTime = existsSync('/usr/bin/time');
   return new Promise((done) => {
     const started = performance.now();
     // The same bare environment as the action's runs get from the harness: a variable such as
     // NODE_EXTRA_CA_CERTS (set on some machines; Node 20 reads the file at start) would skew it.
-    const env = { PATH: process.env.PATH ?? '' };
+    const env = { PATH: process.env.PATH ?? '', ...extraEnv };
     const child = spawn(gnuTime ? '/usr/bin/time' : node, gnuTime ? ['-f', 'KEYLESS_MAXRSS_KB=%M', node, '-e', ''] : ['-e', ''], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
@@ -55,14 +63,31 @@ function timeBare(node) {
   });
 }
 
-/** The competitor, run exactly as the runner would: its action.yml defaults, its dist/index.js. */
+/**
+ * The competitor, run exactly as the runner would: its action.yml defaults, its dist/index.js.
+ * DIR is a checkout, or a git directory (such as a bare clone) whose --compare-ref is extracted
+ * into a temp folder that cleanup() removes.
+ */
 function competitor() {
   if (!flags.compare) return undefined;
-  const dir = resolve(flags.compare);
+  let dir = resolve(flags.compare);
+  let cleanup = () => {};
+  if (!existsSync(join(dir, 'action.yml')) && existsSync(join(dir, 'HEAD'))) {
+    const checkout = mkdtempSync(join(tmpdir(), 'keyless-bench-cac-'));
+    cleanup = () => rmSync(checkout, { recursive: true, force: true });
+    try {
+      execFileSync('sh', ['-c', 'git --git-dir="$1" archive "$2" action.yml dist | tar -x -C "$3"', 'sh', dir, flags['compare-ref'], checkout]);
+    } catch (error) {
+      cleanup();
+      throw new Error(`--compare ${dir}: could not read action.yml and dist/ at ${flags['compare-ref']}: ${error.message}`);
+    }
+    dir = checkout;
+  }
   const entry = join(dir, 'dist', 'index.js');
   const actionYml = join(dir, 'action.yml');
   if (!existsSync(entry) || !existsSync(actionYml)) throw new Error(`--compare ${dir}: expected action.yml and dist/index.js there`);
-  return { label: 'configure-aws-credentials', entry, actionYml };
+  const version = existsSync(join(dir, 'package.json')) ? JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version : undefined;
+  return { label: 'configure-aws-credentials', entry, actionYml, cleanup, version: version ?? flags['compare-ref'] };
 }
 
 async function run(node, target, inputs, env, prefix) {
@@ -81,6 +106,7 @@ async function rssOf(node, target, inputs, env) {
 async function main() {
   if (!existsSync(ACTION_ENTRY)) throw new Error('dist/index.js is missing: npm run build');
   const cac = competitor();
+  if (cac) cacToClean.cleanup = cac.cleanup;
   const distFiles = readdirSync(join(ROOT, 'dist')).filter((file) => file.endsWith('.js'));
   const mainBytes = statSync(ACTION_ENTRY).size;
   const chunkBytes = distFiles.filter((file) => file !== 'index.js').reduce((sum, file) => sum + statSync(join(ROOT, 'dist', file)).size, 0);
@@ -92,8 +118,8 @@ async function main() {
   const inputs = { 'role-to-assume': ROLE, 'aws-region': 'us-east-1', 'oidc-issuer': issuer.url };
   const env = { ACTIONS_ID_TOKEN_REQUEST_URL: issuer.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: issuer.requestToken, AWS_ENDPOINT_URL_STS: sts.url };
 
-  const results = { loopback: [], network: {}, latencyMs: LATENCY_MS, runs: RUNS, date: new Date().toISOString().slice(0, 10), competitor: cac && `configure-aws-credentials from ${cac.entry}` };
-  for (const { label, path: node } of nodeBinaries()) {
+  const results = { loopback: [], network: {}, runs: RUNS, loadAverage: loadavg()[0], date: new Date().toISOString().slice(0, 10), competitor: cac && `configure-aws-credentials ${cac.version} (its published dist/index.js)` };
+  for (const { label, path: node } of flags['network-only'] ? [] : nodeBinaries()) {
     const isRunnerNode = label.startsWith('node v24');
     const samples = { bare: [], keyless: [], later: [], cac: [], started: [], tokenAndKeys: [], sts: [], bareRss: [], keylessRss: [], cacRss: [] };
     // Later invocations in one job share RUNNER_TEMP: the issuer's keys are in its key cache.
@@ -115,6 +141,7 @@ async function main() {
       if (i > 0) samples.later.push(later.durationMs);
       if (cac && isRunnerNode) samples.cac.push((await run(node, cac, inputs, env)).durationMs);
     }
+    rmSync(jobTemp, { recursive: true, force: true });
     for (let i = 0; i < Math.min(RUNS, 10); i++) {
       samples.keylessRss.push(await rssOf(node, undefined, inputs, env));
       if (cac && isRunnerNode) samples.cacRss.push(await rssOf(node, cac, inputs, env));
@@ -146,48 +173,18 @@ async function main() {
     });
   }
 
-  // A network, not a loopback: the same latency on every answer (token, discovery, JWKS, STS).
-  issuer.setLatency(LATENCY_MS);
-  // This STS does not fetch the issuer's keys itself, so each of its answers takes exactly the added latency.
-  const remoteSts = await startLocalSts();
-  remoteSts.setDefault({ kind: 'slow', delayMs: LATENCY_MS });
-  const remoteEnv = { ...env, AWS_ENDPOINT_URL_STS: remoteSts.url };
+  await Promise.all([issuer.close(), sts.close()]);
   const runnerNode = nodeBinaries().find((b) => b.label.startsWith('node v24')) ?? nodeBinaries()[0];
-  const samples = { bare: [], keyless: [], later: [], cac: [], tokenAndKeys: [], started: [] };
-  const jobTemp = mkdtempSync(join(tmpdir(), 'keyless-bench-job-'));
-  const netRuns = Math.max(10, RUNS);
-  for (let i = 0; i < netRuns; i++) {
-    samples.bare.push((await timeBare(runnerNode.path)).ms);
-    samples.keyless.push((await run(runnerNode.path, undefined, inputs, remoteEnv)).durationMs);
-    const traced = await run(runnerNode.path, undefined, inputs, { ...remoteEnv, RUNNER_DEBUG: '1' });
-    const timing = /timing: pipeline started ([\d.]+), token and keys ([\d.]+)/.exec(traced.stdout);
-    if (timing) {
-      samples.started.push(Number(timing[1]));
-      samples.tokenAndKeys.push(Number(timing[2]));
-    }
-    const later = await run(runnerNode.path, undefined, inputs, { ...remoteEnv, RUNNER_TEMP: jobTemp });
-    if (i > 0) samples.later.push(later.durationMs);
-    if (cac) samples.cac.push((await run(runnerNode.path, cac, inputs, remoteEnv)).durationMs);
-  }
-  const bare = stats(samples.bare);
-  const floor = bare.median + 2 * LATENCY_MS;
-  console.log(`\n${runnerNode.label}, ${LATENCY_MS} ms added to every answer, ${netRuns} runs   median     p10     p90  (ms)`);
-  row("bare node -e ''", bare);
-  row('keyless, first invocation in a job', stats(samples.keyless));
-  row('keyless, later invocation in the same job', stats(samples.later));
-  if (cac) row(cac.label, stats(samples.cac));
-  const m = (xs) => stats(xs).median;
-  console.log(
-    `  floor (bare start + token + STS round trips) ${ms(floor)}: keyless first ${ms(m(samples.keyless) - floor)} above it, later ${ms(m(samples.later) - floor)} above it` +
-      (cac ? `; keyless = ${(m(samples.keyless) / m(samples.cac)).toFixed(2)}× ${cac.label}` : ''),
-  );
-  console.log(`  inside keyless: modules loaded ${ms(m(samples.started))}, token + keys in ${ms(m(samples.tokenAndKeys) - m(samples.started))} (${LATENCY_MS} ms per round trip)`);
-  results.network = { label: runnerNode.label, bare: bare.median, keyless: m(samples.keyless), later: m(samples.later), cac: cac ? m(samples.cac) : undefined };
-  await Promise.all([issuer.close(), sts.close(), remoteSts.close()]);
+  results.network = await measureNetwork({ node: runnerNode, cac, runs: Math.max(10, RUNS), roundTripsMs: ROUND_TRIPS_MS, timeBare, run, row, stats });
   if (flags['write-readme']) {
     writeReadmeSection(ROOT, renderSpeedSection(results, ROOT));
     console.log('\nREADME.md: Speed section written from these results');
   }
 }
 
-await main();
+const cacToClean = { cleanup: () => {} };
+try {
+  await main();
+} finally {
+  cacToClean.cleanup();
+}

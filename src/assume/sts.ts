@@ -4,6 +4,8 @@ import { KeylessError } from '../shared/errors.js';
 import { quoteIfNeeded } from '../shared/outside-text.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { HttpAgents } from '../shared/http.js';
+import type { RunContext } from '../inputs/context.js';
+import { partitionOfRegion } from '../inputs/aws-names.js';
 import { attemptTimeoutMs, parseRetryAfter, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { classifyStsError, facts, isRetryableStsError, type StsErrorFacts } from './sts-errors.js';
@@ -42,6 +44,22 @@ export class StsFailure extends Error {
 }
 
 const ASSUMED_ROLE_ARN = /^arn:[\w-]+:sts::(\d{12}):assumed-role\/.+$/;
+
+const DNS_SUFFIX: Readonly<Record<string, string>> = { aws: 'amazonaws.com', 'aws-us-gov': 'amazonaws.com', 'aws-cn': 'amazonaws.com.cn' };
+
+/**
+ * Where the SDK sends STS requests, for opening the connection ahead: sts-endpoint, else
+ * AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the regional endpoint. Undefined where the
+ * SDK's own rules decide (FIPS or dual-stack endpoints, other partitions): then nothing is opened.
+ */
+export function stsOrigin(settings: Pick<Settings, 'stsEndpoint' | 'region'>, context: Pick<RunContext, 'aws'>): string | undefined {
+  const variables = context.aws.variables;
+  const explicit = settings.stsEndpoint ?? context.aws.stsEndpoint ?? variables['AWS_ENDPOINT_URL']?.trim();
+  if (explicit) return explicit;
+  if ([variables['AWS_USE_FIPS_ENDPOINT'], variables['AWS_USE_DUALSTACK_ENDPOINT']].some((value) => value?.trim().toLowerCase() === 'true')) return undefined;
+  const suffix = DNS_SUFFIX[partitionOfRegion(settings.region)];
+  return suffix ? `https://sts.${settings.region}.${suffix}` : undefined;
+}
 
 let sdk: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
 

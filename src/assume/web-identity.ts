@@ -7,13 +7,14 @@ import { KeylessError, show } from '../shared/errors.js';
 import type { RoleArn, Settings } from '../inputs/settings.js';
 import type { RunContext } from '../inputs/context.js';
 import { proxyAgents, proxyFrom, type HttpAgents } from '../shared/http.js';
+import { connectionPool, type ConnectionPool } from '../shared/connections.js';
 import { requestRunnerToken, runnerTokenEndpoint } from '../token/runner-endpoint.js';
 import { readTokenFile } from '../token/file.js';
 import type { Claims } from '../verify/token.js';
 import { jobIssuerKeys } from '../verify/job-keys.js';
 import { jobKeyStore } from '../job/key-store.js';
 import { findFailedClaimRule } from '../verify/claim-rules.js';
-import { assumeRoleWithWebIdentity, StsFailure, warmUpSts, type AssumedRole } from './sts.js';
+import { assumeRoleWithWebIdentity, StsFailure, stsOrigin, warmUpSts, type AssumedRole } from './sts.js';
 import { stsFailureMessage } from './failure-message.js';
 import { classifyStsError, hintFor } from './sts-errors.js';
 import { explainAccessDenied } from './explain.js';
@@ -54,7 +55,24 @@ export function agentsFor(settings: Settings, context: RunContext): HttpAgents {
 }
 
 export async function assumeWithWebIdentity(settings: Settings, context: RunContext, deadline: Deadline, hooks: PipelineHooks): Promise<WebIdentityResult> {
-  const agents = agentsFor(settings, context);
+  const proxied = agentsFor(settings, context);
+  // Through a proxy, connections go where the proxy takes them: none is opened ahead.
+  const pool = proxied.proxy ? undefined : connectionPool();
+  try {
+    return await assumeOnConnections(settings, context, deadline, hooks, pool?.agents ?? proxied, pool);
+  } finally {
+    pool?.close();
+  }
+}
+
+async function assumeOnConnections(
+  settings: Settings,
+  context: RunContext,
+  deadline: Deadline,
+  hooks: PipelineHooks,
+  agents: HttpAgents,
+  pool: Pick<ConnectionPool, 'open' | 'sent'> | undefined,
+): Promise<WebIdentityResult> {
   const retry = retryPolicy(settings, deadline);
   const timeoutMs = settings.requestTimeoutMs;
   // Everything that can be checked locally is, before the first request of any kind.
@@ -67,6 +85,18 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
   }
   const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, { audience: settings.audience, issuer: settings.oidcIssuer }, hooks) : undefined;
 
+  // Kept for the job under RUNNER_TEMP: a later invocation or a refresh skips discovery and the JWKS.
+  const issuerKeys = jobIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) }, jobKeyStore(context.runnerTemp), { debug: (m) => hooks.debug(m) });
+  // Every handshake at once, the first thing after the local checks: STS's connection is open by
+  // the time the token is verified, and only then carries it. Two to the issuer, for discovery
+  // and the JWKS in parallel (Node's client sends one request at a time on a connection).
+  if (pool) {
+    if (!fileToken) pool.open(runnerTokenEndpoint(context).url);
+    if (!issuerKeys.keptAreFresh()) pool.open(settings.oidcIssuer, 2);
+    const sts = stsOrigin(settings, context);
+    if (sts) pool.open(sts);
+  }
+  const connectionsSent = pool?.sent();
   // The token and the issuer's keys do not depend on each other: fetch both at once.
   const tokenPromise = (async () => {
     if (fileToken) return fileToken;
@@ -75,18 +105,18 @@ export async function assumeWithWebIdentity(settings: Settings, context: RunCont
     hooks.setSecret(token);
     return token;
   })();
-  // Kept for the job under RUNNER_TEMP: a later invocation or a refresh skips discovery and the JWKS.
-  const issuerKeys = jobIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) }, jobKeyStore(context.runnerTemp), { debug: (m) => hooks.debug(m) });
   const fetchKeys = issuerKeys.refresh;
   const keysPromise = issuerKeys.current();
   // Whichever fails first is reported; the other must not become an unhandled rejection.
   keysPromise.catch(() => undefined);
-  // Load the SDK while the token and keys are on the wire: only once the requests have left,
+  // Load the SDK while the token and keys are on the wire: only once the handshakes have begun,
   // since evaluating it holds the event loop. A load failure surfaces at the STS call.
-  setImmediate(() => {
-    loadVerifier().catch(() => undefined);
-    warmUpSts(settings).catch(() => undefined);
-  });
+  void (connectionsSent ?? Promise.resolve()).then(() =>
+    setImmediate(() => {
+      loadVerifier().catch(() => undefined);
+      warmUpSts(settings).catch(() => undefined);
+    }),
+  );
   const token = await tokenPromise;
   const keys = await keysPromise;
   const tokenAndKeysAt = performance.now();

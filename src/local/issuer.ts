@@ -78,6 +78,8 @@ export interface LocalIssuerOptions {
   claims?: Record<string, unknown>;
   /** The JWKS responses' Cache-Control (default DEFAULT_JWKS_CACHE_CONTROL); null sends none. */
   jwksCacheControl?: string | null;
+  /** The origin clients reach the issuer at when it is not this server's own (the benchmark's https relay). */
+  publicOrigin?: string;
 }
 
 /** What the loopback JWKS says by default: an hour, as a CDN-fronted issuer commonly does (not a documented GitHub value). */
@@ -169,7 +171,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   }
 
   const loopback = await startLoopbackServer(handle);
-  issuerUrl = `${loopback.origin}${pathPrefix}`;
+  issuerUrl = `${options.publicOrigin ?? loopback.origin}${pathPrefix}`;
   defaultClaims = githubDefaultClaims(issuerUrl, options.claims ?? {});
 
   return {

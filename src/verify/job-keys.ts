@@ -14,6 +14,8 @@ export interface JobKeys {
   current(): Promise<JSONWebKeySet>;
   /** Fetched keys, whatever is kept. */
   refresh(): Promise<JSONWebKeySet>;
+  /** Whether current() will answer from the kept keys, with no request. */
+  keptAreFresh(): boolean;
 }
 
 export function jobIssuerKeys(source: KeySource, store: KeyStore | undefined, options: { now?: () => number; debug?: (message: string) => void } = {}): JobKeys {
@@ -33,12 +35,15 @@ export function jobIssuerKeys(source: KeySource, store: KeyStore | undefined, op
     }
     return fetched.jwks;
   };
+  const freshKept = () => {
+    const kept = store?.read(source.issuer);
+    return kept && keysAreFresh(kept, now()) ? kept : undefined;
+  };
   return {
     async current() {
-      const kept = store?.read(source.issuer);
-      if (kept && keysAreFresh(kept, now())) return kept.jwks;
-      return refresh();
+      return freshKept()?.jwks ?? refresh();
     },
     refresh,
+    keptAreFresh: () => freshKept() !== undefined,
   };
 }

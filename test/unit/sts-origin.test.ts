@@ -1,0 +1,23 @@
+/** Where the STS connection is opened ahead: the endpoint the SDK will use, or none when unsure. */
+import { describe, expect, it } from 'vitest';
+import { stsOrigin } from '../../src/assume/sts.js';
+
+const context = (variables: Record<string, string> = {}) => ({
+  aws: { region: undefined, stsEndpoint: variables['AWS_ENDPOINT_URL_STS'], configFile: undefined, profile: undefined, credentials: undefined, variables },
+});
+
+describe('stsOrigin', () => {
+  it.each([
+    ['the regional endpoint', 'us-east-1', undefined, {}, 'https://sts.us-east-1.amazonaws.com'],
+    ['GovCloud', 'us-gov-west-1', undefined, {}, 'https://sts.us-gov-west-1.amazonaws.com'],
+    ['China', 'cn-north-1', undefined, {}, 'https://sts.cn-north-1.amazonaws.com.cn'],
+    ['input sts-endpoint first', 'eu-west-1', 'https://sts.example.test', { AWS_ENDPOINT_URL_STS: 'https://other.test' }, 'https://sts.example.test'],
+    ['AWS_ENDPOINT_URL_STS', 'eu-west-1', undefined, { AWS_ENDPOINT_URL_STS: 'https://vpce.example.test' }, 'https://vpce.example.test'],
+    ['AWS_ENDPOINT_URL', 'eu-west-1', undefined, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }, 'http://127.0.0.1:4566'],
+    ['FIPS: the SDK decides, nothing opened', 'us-east-1', undefined, { AWS_USE_FIPS_ENDPOINT: 'true' }, undefined],
+    ['dual-stack: the SDK decides, nothing opened', 'us-east-1', undefined, { AWS_USE_DUALSTACK_ENDPOINT: 'TRUE' }, undefined],
+    ['an isolated partition: nothing opened', 'us-iso-east-1', undefined, {}, undefined],
+  ])('%s', (_name, region, stsEndpoint, variables, expected) => {
+    expect(stsOrigin({ region, stsEndpoint }, context(variables))).toBe(expected);
+  });
+});
