@@ -169,6 +169,8 @@ test('a YAML alias bomb among the workflows is a warning naming the file; the ot
   // deploy.yml still obtains the role: it is not reported as unreachable.
   expect(r.stdout).toContain('deploy.yml');
   expect(r.stdout).not.toContain('unreachable-role');
+  // Counts are words, as in every other command: "1 role", not "1 role(s)".
+  expect(r.stdout).toMatch(/^1 role, 1 token-requesting job: 0 errors, /m);
 });
 
 test('a role whose provider is in another account than the role admits no job (IAM uses only the role account\'s provider)', async () => {

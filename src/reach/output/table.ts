@@ -24,7 +24,9 @@ export function formatReachTable(report: ReachReport): string {
   }
   for (const u of report.unresolved) lines.push(`note: unresolved: ${q(u.uses)} (${q(u.file)}:${u.line}): ${u.why}`);
   for (const p of report.problems) lines.push(`warning: ${q(p.file)}:${p.line}: ${p.message.replace(/[\u0000-\u001f\u007f]/g, ' ')}`);
-  const count = (s: string) => report.findings.filter((f) => f.severity === s).length;
-  lines.push(`${report.roles.length} role(s), ${report.jobs.length} token-requesting job(s): ${count('error')} error(s), ${count('warning')} warning(s), ${count('note')} note(s)${report.skipped ? `; ${report.skipped} role(s) that do not trust GitHub skipped` : ''}`);
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const count = (s: string) => n(report.findings.filter((f) => f.severity === s).length, s);
+  const skipped = report.skipped ? `; ${n(report.skipped, 'role')} that do${report.skipped === 1 ? 'es' : ''} not trust GitHub skipped` : '';
+  lines.push(`${n(report.roles.length, 'role')}, ${n(report.jobs.length, 'token-requesting job')}: ${count('error')}, ${count('warning')}, ${count('note')}${skipped}`);
   return `${lines.join('\n')}\n`;
 }
