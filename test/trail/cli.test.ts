@@ -39,6 +39,9 @@ describe('keyless trail', () => {
     expect(r.stdout).toContain('denied-attempts');
     expect(r.stdout).toContain('session-ip-changed');
     expect(r.stdout).toContain('Read 9 records from 1 source (0 skipped, 0 outside the period)');
+    // Counts in words, singular where they are one.
+    expect(r.stdout).toMatch(/; \d+ GitHub web-identity sessions?, \d+ failed attempts?, \d+ web-identity sessions? of other providers\.$/m);
+    expect(r.stdout).not.toMatch(/\b1 (records|sources|failed attempts|GitHub web-identity sessions)\b/);
   });
 
   it('--json: sessions (chained included) and findings with rule, severity, role, subject, message', async () => {

@@ -26,9 +26,14 @@ export function trailTable(report: TrailReport): string {
   const c = report.trail.counts;
   out.push(
     '',
-    `Read ${c.records} records from ${c.files} source${c.files === 1 ? '' : 's'} (${c.skipped} skipped, ${c.outsidePeriod} outside the period); ` +
-      `${report.trail.sessions.length} GitHub web-identity sessions, ${failed} failed attempts, ${c.otherProviders} web-identity sessions of other providers.`,
+    `Read ${n(c.records, 'record')} from ${n(c.files, 'source')} (${c.skipped} skipped, ${c.outsidePeriod} outside the period); ` +
+      `${n(report.trail.sessions.length, 'GitHub web-identity session')}, ${n(failed, 'failed attempt')}, ${n(c.otherProviders, 'web-identity session')} of other providers.`,
   );
-  if (report.unattributedKeys > 0) out.push(`${report.unattributedKeys} calls of unknown keys were not kept (more than 100000 keys waited for their session).`);
+  if (report.unattributedKeys > 0) out.push(`${n(report.unattributedKeys, 'call')} of unknown keys were not kept (more than 100000 keys waited for their session).`);
   return `${out.join('\n')}\n`;
+}
+
+/** A count in words: "1 record", "2 records". */
+function n(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
