@@ -30,21 +30,18 @@ export function parseReachArgs(args: string[]): ReachArgs {
     {
       workflows: { type: 'string', multiple: true },
       repository: { type: 'string', multiple: true },
-      'default-branch': { type: 'string', multiple: true },
+      'default-branch': { type: 'string' },
       github: { type: 'boolean' },
       live: { type: 'boolean' },
       json: { type: 'boolean' },
-      format: { type: 'string', multiple: true },
+      format: { type: 'string' },
     },
     'reach',
     true,
   );
   if (v.help) return { help: true, folders: [], repositories: [], github: false, live: false, format: 'table', sources: [] };
-  const single = (name: string, values: string[] | undefined): string | undefined => {
-    if (values && values.length > 1) throw new CliError(`--${name} is given ${values.length} times; give it once`);
-    return values?.[0];
-  };
-  const formatValue = single('format', v.format as string[] | undefined);
+  // A single-value flag given twice is refused by the shared parser, naming both values.
+  const formatValue = v.format as string | undefined;
   const format = formatValue ?? (v.json ? 'json' : 'table');
   if (!(REACH_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format ${JSON.stringify(format)} is not one of ${REACH_FORMATS.join(', ')}`);
   if (v.json && formatValue !== undefined && formatValue !== 'json') throw new CliError(`give --json or --format ${formatValue}, not both`);
@@ -52,8 +49,8 @@ export function parseReachArgs(args: string[]): ReachArgs {
   if (folders.length === 0) throw new CliError('give --workflows DIR (a checkout\'s .github/workflows folder; repeat it for each repository) ("keyless reach --help")');
   const repositories = (v.repository as string[] | undefined) ?? [];
   for (const r of repositories) if (!REPOSITORY.test(r)) throw new CliError(`--repository ${JSON.stringify(r)} is not OWNER/REPO`);
-  if (repositories.length > folders.length) throw new CliError(`--repository is given ${repositories.length} times for ${folders.length} --workflows folder(s); give one per folder, in the same order`);
-  const defaultBranch = single('default-branch', v['default-branch'] as string[] | undefined);
+  if (repositories.length > folders.length) throw new CliError(`--repository is given ${repositories.length} times for ${folders.length} --workflows folder${folders.length === 1 ? '' : 's'}; give one per folder, in the same order`);
+  const defaultBranch = v['default-branch'] as string | undefined;
   if (defaultBranch !== undefined && !BRANCH.test(defaultBranch)) throw new CliError(`--default-branch ${JSON.stringify(defaultBranch)} is not a branch name (e.g. main)`);
   if (positionals.length === 0 && !v.live) throw new CliError('give the roles: files or directories (as "trust-policy audit" reads them), "-" for standard input, or --live ("keyless reach --help")');
   return {

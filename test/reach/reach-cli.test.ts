@@ -104,7 +104,7 @@ describe('bad input is exit 2 before anything is read', () => {
     [['--workflows', '.', '--repository', 'not a repo', 'x.json'], /--repository "not a repo" is not OWNER\/REPO/],
     [['--workflows', '.', '--repository', 'a/b'], /give the roles/],
     [['--workflows', '.', '--repository', 'a/b', '--format', 'dot', 'x.json'], /--format "dot" is not one of table, json, sarif, mermaid/],
-    [['--workflows', '.', '--repository', 'a/b', '--format', 'json', '--format', 'sarif', 'x.json'], /--format is given 2 times/],
+    [['--workflows', '.', '--repository', 'a/b', '--format', 'json', '--format', 'sarif', 'x.json'], /--format is given twice \("json" and "sarif"\); it takes one value/],
     [['--workflows', '.', '--repository', 'a/b', '--github', 'x.json'], /--github needs a token in GITHUB_TOKEN or GH_TOKEN/],
     [['--workflows', '.', 'x.json'], /give --repository OWNER\/REPO for it/],
   ])('%j', async (args, message) => {
