@@ -17,6 +17,7 @@ import { toSarif } from '../trust/audit/sarif.js';
 import type { AuditReport, AuditSeverity } from '../trust/audit/types.js';
 import { reachStep, readReachSettings } from './audit-reach.js';
 import { annotationText, logLines, quoteIfNeeded } from '../shared/outside-text.js';
+import { plural } from '../shared/plural.js';
 
 /** The version from package.json (two levels up from dist/audit/ and lib/…). */
 function packageVersion(): string {
@@ -103,10 +104,9 @@ async function main(): Promise<void> {
   core.setOutput('skipped', String(report.skipped));
   core.setOutput('errors', String(counts.error));
   core.setOutput('warnings', String(counts.warning));
-  const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
-  core.info(`audited ${n(report.roles.length, 'role')} trusting GitHub (${report.skipped} other${report.skipped === 1 ? '' : 's'} skipped): ${n(counts.error, 'error')}, ${n(counts.warning, 'warning')}, ${n(counts.note, 'note')}; SARIF written to ${quoteIfNeeded(sarifPath)}`);
+  core.info(`audited ${plural(report.roles.length, 'role')} trusting GitHub (${plural(report.skipped, 'other')} skipped): ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}; SARIF written to ${quoteIfNeeded(sarifPath)}`);
   const reach = await reachStep(reachSettings, settings.paths, host, { annotations: settings.annotations, version: packageVersion() });
-  if (reach) core.info(`reach: ${n(reach.roles.length, 'role')}, ${n(reach.jobs.length, 'token-requesting job')}, ${n(reach.findings.length, 'finding')}`);
+  if (reach) core.info(`reach: ${plural(reach.roles.length, 'role')}, ${plural(reach.jobs.length, 'token-requesting job')}, ${plural(reach.findings.length, 'finding')}`);
   if (settings.failOn === 'never') return;
   const worst = [...report.roles.flatMap((r) => r.findings), ...(reach?.findings ?? [])].filter((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]);
   const what = reach?.findings.some((f) => RANK[f.severity] >= RANK[settings.failOn as AuditSeverity]) ? 'trust-policy or reach finding' : 'trust-policy finding';

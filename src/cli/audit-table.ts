@@ -6,10 +6,7 @@ import { countBySeverity } from '../trust/audit/audit.js';
 import type { AuditReport, AuditedRole } from '../trust/audit/types.js';
 import { formatGroups, groupFindings, GROUPED_FINDINGS_NOTE } from './group-findings.js';
 import { quoteIfNeeded } from '../shared/outside-text.js';
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+import { plural } from '../shared/plural.js';
 
 function where(role: AuditedRole, line: number | undefined): string {
   // File names and logical ids come from the repository: quoted unless plain (git allows line breaks).

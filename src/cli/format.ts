@@ -2,12 +2,9 @@
 import type { LintFinding, MissingClaim, TrustDecision, TrustPolicyDocument } from '../trust/index.js';
 import { carriesIds, formatDecision, sizeFindings } from '../trust/index.js';
 import { formatGroups, groupFindings, GROUPED_FINDINGS_NOTE, type GroupableFinding } from './group-findings.js';
+import { plural } from '../shared/plural.js';
 
 export const UNVERIFIED_TOKEN_NOTICE = 'the token was only decoded to read its claims; its signature was NOT verified';
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 export function countFindings(findings: readonly LintFinding[]): { errors: number; warnings: number } {
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -1,6 +1,7 @@
 /** The text report: paths grouped by role, then the findings, then what could not be followed. */
 import type { ReachReport } from '../analyse.js';
 import { pathText, q } from '../path-text.js';
+import { plural } from '../../shared/plural.js';
 
 export function formatReachTable(report: ReachReport): string {
   const lines: string[] = [];
@@ -24,9 +25,8 @@ export function formatReachTable(report: ReachReport): string {
   }
   for (const u of report.unresolved) lines.push(`note: unresolved: ${q(u.uses)} (${q(u.file)}:${u.line}): ${u.why}`);
   for (const p of report.problems) lines.push(`warning: ${q(p.file)}:${p.line}: ${p.message.replace(/[\u0000-\u001f\u007f]/g, ' ')}`);
-  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  const count = (s: string) => n(report.findings.filter((f) => f.severity === s).length, s);
-  const skipped = report.skipped ? `; ${n(report.skipped, 'role')} that do${report.skipped === 1 ? 'es' : ''} not trust GitHub skipped` : '';
-  lines.push(`${n(report.roles.length, 'role')}, ${n(report.jobs.length, 'token-requesting job')}: ${count('error')}, ${count('warning')}, ${count('note')}${skipped}`);
+  const count = (s: string) => plural(report.findings.filter((f) => f.severity === s).length, s);
+  const skipped = report.skipped ? `; ${plural(report.skipped, 'role')} that do${report.skipped === 1 ? 'es' : ''} not trust GitHub skipped` : '';
+  lines.push(`${plural(report.roles.length, 'role')}, ${plural(report.jobs.length, 'token-requesting job')}: ${count('error')}, ${count('warning')}, ${count('note')}${skipped}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,10 @@
 /** The default output: a summary per role, repository and environment, the findings, and what was read. Logged text is JSON-quoted. */
 import type { TrailReport } from '../report.js';
 import { summarise } from './summary.js';
+import { quote } from '../../shared/outside-text.js';
+import { plural } from '../../shared/plural.js';
 
-const q = (value: string | null): string => (value === null ? '-' : JSON.stringify(value));
+const q = (value: string | null): string => (value === null ? '-' : quote(value));
 
 function columns(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -26,14 +28,9 @@ export function trailTable(report: TrailReport): string {
   const c = report.trail.counts;
   out.push(
     '',
-    `Read ${n(c.records, 'record')} from ${n(c.files, 'source')} (${c.skipped} skipped, ${c.outsidePeriod} outside the period); ` +
-      `${n(report.trail.sessions.length, 'GitHub web-identity session')}, ${n(failed, 'failed attempt')}, ${n(c.otherProviders, 'web-identity session')} of other providers.`,
+    `Read ${plural(c.records, 'record')} from ${plural(c.files, 'source')} (${c.skipped} skipped, ${c.outsidePeriod} outside the period); ` +
+      `${plural(report.trail.sessions.length, 'GitHub web-identity session')}, ${plural(failed, 'failed attempt')}, ${plural(c.otherProviders, 'web-identity session')} of other providers.`,
   );
-  if (report.unattributedKeys > 0) out.push(`${n(report.unattributedKeys, 'call')} of unknown keys were not kept (more than 100000 keys waited for their session).`);
+  if (report.unattributedKeys > 0) out.push(`${plural(report.unattributedKeys, 'call')} of unknown keys were not kept (more than 100000 keys waited for their session).`);
   return `${out.join('\n')}\n`;
-}
-
-/** A count in words: "1 record", "2 records". */
-function n(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
