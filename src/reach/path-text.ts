@@ -4,10 +4,11 @@
  * line break, `::` or escape sequence reaches the terminal raw.
  */
 import type { ReachPath } from './join.js';
+import { quote } from '../shared/outside-text.js';
 
-/** JSON-style quoting for text from outside, only where it needs it (plain names stay readable). */
+/** The sink's quoting for text from outside, only where it needs it (plain names stay readable). */
 export function q(value: string): string {
-  return /^[A-Za-z0-9._\/@:*+=,-]+$/.test(value) && !value.startsWith('::') ? value : JSON.stringify(value);
+  return /^[A-Za-z0-9._\/@:*+=,-]+$/.test(value) && !value.startsWith('::') ? value : quote(value);
 }
 
 /** Known coding agents: a job running one on issue or comment events is an outsider path. */

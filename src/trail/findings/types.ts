@@ -1,4 +1,5 @@
 /** A trail finding: JSON fields as in `trust-policy audit` (rule, severity, message) plus role and subject. */
+import { quote } from '../../shared/outside-text.js';
 export type TrailSeverity = 'error' | 'warning' | 'note';
 
 export interface TrailFinding {
@@ -11,5 +12,5 @@ export interface TrailFinding {
   readonly sessions?: readonly string[];
 }
 
-/** Quoted as JSON, so that text from the logs never reaches a terminal raw. */
-export const q = (value: string): string => JSON.stringify(value);
+/** Quoted by the one sink for outside text (JSON, control and bidi characters escaped): nothing from the logs reaches a terminal raw. */
+export const q = (value: string): string => quote(value);

@@ -6,8 +6,9 @@
 import { allSessions, type TrailReport } from '../report.js';
 import type { Session } from '../types.js';
 import { summarise } from './summary.js';
+import { quote } from '../../shared/outside-text.js';
 
-const cell = (value: string | null): string => (value === null || value === '' ? '–' : `\`${JSON.stringify(value).replace(/\|/g, '\\|').replace(/`/g, "'")}\``);
+const cell = (value: string | null): string => (value === null || value === '' ? '–' : `\`${quote(value).replace(/\|/g, '\\|').replace(/`/g, "'")}\``);
 
 function runCell(s: Session, report: TrailReport): { run: string; approvers: string } {
   if (s.runId === null || s.repository === null) return { run: '–', approvers: report.runs ? '–' : 'not fetched' };
