@@ -9,6 +9,7 @@ import { partitionOfRegion } from '../inputs/aws-names.js';
 import { attemptTimeoutMs, parseRetryAfter, RetriesExhausted, withRetry, type RetryPolicy } from '../shared/retry.js';
 import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { classifyStsError, facts, isRetryableStsError, type StsErrorFacts } from './sts-errors.js';
+import { stsEndpointVariable } from '../inputs/endpoints.js';
 
 export interface AssumedRole {
   readonly accessKeyId: string;
@@ -54,7 +55,8 @@ const DNS_SUFFIX: Readonly<Record<string, string>> = { aws: 'amazonaws.com', 'aw
  */
 export function stsOrigin(settings: Pick<Settings, 'stsEndpoint' | 'region'>, context: Pick<RunContext, 'aws'>): string | undefined {
   const variables = context.aws.variables;
-  const explicit = settings.stsEndpoint ?? context.aws.stsEndpoint ?? variables['AWS_ENDPOINT_URL']?.trim();
+  // The same precedence the inputs were checked with (inputs/endpoints.ts).
+  const explicit = settings.stsEndpoint ?? stsEndpointVariable({ AWS_ENDPOINT_URL_STS: context.aws.stsEndpoint, AWS_ENDPOINT_URL: context.aws.endpointUrl })?.value;
   if (explicit) return explicit;
   if ([variables['AWS_USE_FIPS_ENDPOINT'], variables['AWS_USE_DUALSTACK_ENDPOINT']].some((value) => value?.trim().toLowerCase() === 'true')) return undefined;
   const suffix = DNS_SUFFIX[partitionOfRegion(settings.region)];

@@ -50,14 +50,21 @@ export interface EndpointVariables {
   readonly AWS_ENDPOINT_URL: string | undefined;
 }
 
+/** The variable the SDK takes the STS endpoint from when the input sts-endpoint is empty: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL. */
+export function stsEndpointVariable(variables: EndpointVariables): { readonly name: keyof EndpointVariables; readonly value: string } | undefined {
+  if (variables.AWS_ENDPOINT_URL_STS) return { name: 'AWS_ENDPOINT_URL_STS', value: variables.AWS_ENDPOINT_URL_STS };
+  if (variables.AWS_ENDPOINT_URL) return { name: 'AWS_ENDPOINT_URL', value: variables.AWS_ENDPOINT_URL };
+  return undefined;
+}
+
 /**
- * The variable the SDK would take the STS endpoint from when the input is empty, and what is wrong
- * with it, as one message naming the variable; undefined when the input decides or the variable is fine.
+ * What is wrong with the variable the SDK would take the STS endpoint from when the input is
+ * empty, as one message naming the variable; undefined when the input decides or the variable is fine.
  */
 export function stsEndpointVariableProblem(input: string, variables: EndpointVariables): string | undefined {
-  if (input !== '') return undefined;
-  const [name, value] = variables.AWS_ENDPOINT_URL_STS ? ['AWS_ENDPOINT_URL_STS', variables.AWS_ENDPOINT_URL_STS] : ['AWS_ENDPOINT_URL', variables.AWS_ENDPOINT_URL];
-  if (!value) return undefined;
+  const variable = input === '' ? stsEndpointVariable(variables) : undefined;
+  if (!variable) return undefined;
+  const { name, value } = variable;
   const problem = endpointTransportProblem(value);
   return problem && `environment variable ${name} (given ${show(withoutUserinfo(value))}), the STS endpoint since the input sts-endpoint is empty: expected ${problem}`;
 }

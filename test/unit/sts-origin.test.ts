@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { stsOrigin } from '../../src/assume/sts.js';
 
 const context = (variables: Record<string, string> = {}) => ({
-  aws: { region: undefined, stsEndpoint: variables['AWS_ENDPOINT_URL_STS'], configFile: undefined, profile: undefined, credentials: undefined, variables },
+  aws: { region: undefined, stsEndpoint: variables['AWS_ENDPOINT_URL_STS'], endpointUrl: variables['AWS_ENDPOINT_URL'], configFile: undefined, profile: undefined, credentials: undefined, variables },
 });
 
 describe('stsOrigin', () => {
