@@ -15,6 +15,8 @@ export interface Fakes {
   actionIssuerRequests(): string[];
   /** Connections both listeners have accepted so far: a test that promises no request compares two readings. */
   connections(): number;
+  /** AssumeRoleWithWebIdentity calls STS has received so far (refreshes, for the credential-cache tests). */
+  assumeCalls(): number;
   /** Back to a well-behaved issuer and STS with nothing recorded: for beforeEach. */
   reset(): void;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export async function startFakes(options: { issuer?: LocalIssuerOptions; sts?: O
     },
     actionIssuerRequests: () => issuer.requests.filter((r) => r.userAgent !== 'keyless-local-sts').map((r) => r.path),
     connections: () => issuer.connections + sts.connections,
+    assumeCalls: () => sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length,
     reset: () => {
       sts.calls.length = 0;
       sts.issued.clear();

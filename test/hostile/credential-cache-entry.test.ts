@@ -4,49 +4,35 @@
  * for an account the profile admits (its role's, within allowed-account-ids). Anything else is
  * ignored with a warning on stderr, and a refresh (with its audit record) takes its place.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { chmodSync, copyFileSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakes, type Fakes } from '../helpers/fakes.js';
-import { credentialCacheEntries, credentialProcessLine, runCommandLine, startJob, type Job, type ProgramRun } from '../helpers/profiles.js';
+import { credentialCacheEntries, credentialProcessLine, runCommandLine, type ProgramRun } from '../helpers/profiles.js';
 import { giveToOtherUser, IS_ROOT, skipReasonUnlessRoot } from '../helpers/other-user.js';
+import { useJobScene } from '../helpers/job-scene.js';
 
-let fakes: Fakes;
-let job: Job;
+const scene = useJobScene();
 let command: string;
 let entryFile: string;
-let outside: string;
-beforeAll(async () => {
-  fakes = await startFakes();
-});
-afterAll(() => fakes.close());
 beforeEach(async () => {
-  fakes.reset();
-  job = startJob(fakes.env);
-  outside = mkdtempSync(join(tmpdir(), 'keyless-outside-'));
-  const step = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'allowed-account-ids': '123456789012' });
+  const step = await scene.job.step({ ...scene.fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'allowed-account-ids': '123456789012' });
   expect(step.exitCode, step.stdout).toBe(0);
   command = credentialProcessLine(step.env.AWS_CONFIG_FILE!, 'long');
-  [entryFile] = credentialCacheEntries(job);
-  fakes.sts.calls.length = 0;
-});
-afterEach(() => {
-  job.close();
-  rmSync(outside, { recursive: true, force: true });
+  [entryFile] = credentialCacheEntries(scene.job);
+  scene.fakes.sts.calls.length = 0;
 });
 
 const ANOTHER_ACCOUNTS_KEYS = { AccessKeyId: 'ASIAOTHERACCOUNT0001', SecretAccessKey: 'other-secret', SessionToken: 'other-session-token' };
-const assumeCalls = () => fakes.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length;
-const auditLines = () => readFileSync(join(job.runnerTemp, 'keyless', 'audit.jsonl'), 'utf8').trim().split('\n').length;
-const run = () => runCommandLine(command, { ...job.env, AWS_ENDPOINT_URL_STS: undefined });
+const assumeCalls = () => scene.fakes.assumeCalls();
+const auditLines = () => readFileSync(join(scene.job.runnerTemp, 'keyless', 'audit.jsonl'), 'utf8').trim().split('\n').length;
+const run = () => runCommandLine(command, { ...scene.job.env, AWS_ENDPOINT_URL_STS: undefined });
 
 /** A refresh took the planted entry's place: STS was asked, a record written, fresh credentials handed out. */
 function expectRefreshedPast(result: ProgramRun, auditBefore: number, warning: RegExp) {
   expect(result.exitCode, result.stderr).toBe(0);
   const handedOut = JSON.parse(result.stdout) as Record<string, string>;
   expect(handedOut.AccessKeyId).not.toBe(ANOTHER_ACCOUNTS_KEYS.AccessKeyId);
-  expect(fakes.sts.issued.has(handedOut.AccessKeyId!)).toBe(true);
+  expect(scene.fakes.sts.issued.has(handedOut.AccessKeyId!)).toBe(true);
   expect(assumeCalls()).toBe(1);
   expect(auditLines()).toBe(auditBefore + 1);
   expect(result.stderr).toMatch(warning);
@@ -62,7 +48,7 @@ describe('a replaced credential-cache entry', () => {
   });
 
   it('a symlink to a well-formed entry elsewhere: not followed', async () => {
-    const planted = join(outside, 'entry.json');
+    const planted = join(scene.outside, 'entry.json');
     copyFileSync(entryFile, planted);
     rmSync(entryFile);
     symlinkSync(planted, entryFile);

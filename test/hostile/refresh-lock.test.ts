@@ -6,40 +6,27 @@
  * refreshes. A run that waited the lock out instead would leave it in place: each test checks that
  * it is gone.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { startFakes, type Fakes } from '../helpers/fakes.js';
-import { clearCredentialCache, credentialCacheDir, credentialCacheEntries, credentialProcessLine, runCommandLine, startJob, type Job } from '../helpers/profiles.js';
+import { clearCredentialCache, credentialCacheDir, credentialCacheEntries, credentialProcessLine, runCommandLine } from '../helpers/profiles.js';
 import { giveToOtherUser, IS_ROOT, otherUsersProcess, skipReasonUnlessRoot } from '../helpers/other-user.js';
+import { useJobScene } from '../helpers/job-scene.js';
 
-let fakes: Fakes;
-let job: Job;
+const scene = useJobScene();
 let command: string;
 let lock: string;
-let outside: string;
-beforeAll(async () => {
-  fakes = await startFakes();
-});
-afterAll(() => fakes.close());
 beforeEach(async () => {
-  fakes.reset();
-  job = startJob(fakes.env);
-  outside = mkdtempSync(join(tmpdir(), 'keyless-outside-'));
   // A short timeout: a run that waited a planted lock out would take 10 s and the grace.
-  const step = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'action-timeout-s': '10' });
+  const step = await scene.job.step({ ...scene.fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long', 'action-timeout-s': '10' });
   expect(step.exitCode, step.stdout).toBe(0);
   command = credentialProcessLine(step.env.AWS_CONFIG_FILE!, 'long');
-  lock = credentialCacheEntries(job)[0]!.replace(/\.json$/, '.lock');
+  lock = credentialCacheEntries(scene.job)[0]!.replace(/\.json$/, '.lock');
   // A cold cache: the next run must refresh, and finds the planted lock first.
-  clearCredentialCache(job);
-  mkdirSync(credentialCacheDir(job), { mode: 0o700 });
-  fakes.sts.calls.length = 0;
-});
-afterEach(() => {
-  job.close();
-  rmSync(outside, { recursive: true, force: true });
+  clearCredentialCache(scene.job);
+  mkdirSync(credentialCacheDir(scene.job), { mode: 0o700 });
+  scene.fakes.sts.calls.length = 0;
 });
 
 /**
@@ -48,10 +35,10 @@ afterEach(() => {
  */
 const PLAUSIBLE_MS = 12_000;
 const lockContent = (holder: { pid: number; deadlineAt: number }) => JSON.stringify({ host: hostname(), nonce: 'planted', createdAt: Date.now(), ...holder });
-const assumeCalls = () => fakes.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length;
+const assumeCalls = () => scene.fakes.assumeCalls();
 
 async function expectBrokenAndRefreshed(warning?: RegExp) {
-  const run = await runCommandLine(command, { ...job.env, AWS_ENDPOINT_URL_STS: undefined });
+  const run = await runCommandLine(command, { ...scene.job.env, AWS_ENDPOINT_URL_STS: undefined });
   expect(run.exitCode, run.stderr).toBe(0);
   expect(assumeCalls()).toBe(1);
   expect(existsSync(lock)).toBe(false);
@@ -66,7 +53,7 @@ describe('a planted refresh lock', () => {
   });
 
   it('a symlink to a well-formed lock elsewhere: the link is broken, its target left alone', async () => {
-    const target = join(outside, 'held.lock');
+    const target = join(scene.outside, 'held.lock');
     writeFileSync(target, lockContent({ pid: process.pid, deadlineAt: Date.now() + PLAUSIBLE_MS }), { mode: 0o600 });
     symlinkSync(target, lock);
     await expectBrokenAndRefreshed(/warning: broke a refresh lock that is not this user's own file/);

@@ -62,7 +62,7 @@ function stsSummary() {
   const signedWith = fakes.sts.calls
     .filter((c) => c.action === 'GetCallerIdentity')
     .map((c) => /Credential=(\w+)\//.exec(String(c.headers.authorization))![1]!);
-  return { assumptions: fakes.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length, calls: signedWith.length, keys: new Set(signedWith).size };
+  return { assumptions: fakes.assumeCalls(), calls: signedWith.length, keys: new Set(signedWith).size };
 }
 
 describe('consumers of a refreshing profile share one refresh', () => {

@@ -48,7 +48,7 @@ afterEach(() => job.close());
 
 /** A later step's environment: the job's, without what only the action step had. */
 const laterStepEnv = (extra: Record<string, string | undefined> = {}) => ({ ...job.env, AWS_ENDPOINT_URL_STS: undefined, ...extra });
-const assumeCalls = () => fakes.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length;
+const assumeCalls = () => fakes.assumeCalls();
 const tokenRequests = () => fakes.issuer.requests.filter((r) => r.path === '/_apis/token').length;
 const auditLines = () => readFileSync(join(job.runnerTemp, 'keyless', 'audit.jsonl'), 'utf8').trim().split('\n').length;
 

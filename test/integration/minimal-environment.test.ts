@@ -5,15 +5,14 @@
  * configuration's path, which the profile's command line names. The real AWS CLI, run through
  * `env -i` with a minimal environment; AssumeRoleWithWebIdentity requests counted at the loopback STS.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startFakes, type Fakes } from '../helpers/fakes.js';
-import { AWS_CLI, clearCredentialCache, credentialProcessLine, runCommandLine, startJob, type Job } from '../helpers/profiles.js';
+import { AWS_CLI, clearCredentialCache, credentialProcessLine, runCommandLine } from '../helpers/profiles.js';
 import { giveToOtherUser, IS_ROOT, OTHER_UID, skipReasonUnlessRoot } from '../helpers/other-user.js';
+import { useJobScene } from '../helpers/job-scene.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -29,27 +28,15 @@ function findAwsCli(): string | undefined {
 const CLI = findAwsCli();
 if (!CLI) console.warn('skipped: no AWS CLI (install Debian package awscli)');
 
-let fakes: Fakes;
-let job: Job;
-let home: string;
-beforeAll(async () => {
-  fakes = await startFakes();
-});
-afterAll(() => fakes.close());
+// The scene's folder outside the job is the AWS CLI's HOME: no ~/.aws of the machine running the tests.
+const scene = useJobScene();
 beforeEach(async () => {
-  fakes.reset();
-  job = startJob(fakes.env);
-  home = mkdtempSync(join(tmpdir(), 'keyless-cli-home-'));
-  const step = await job.step({ ...fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
+  const step = await scene.job.step({ ...scene.fakes.inputs, 'refresh-credentials': 'true', 'aws-profile': 'long' });
   expect(step.exitCode, step.stdout).toBe(0);
-  fakes.sts.calls.length = 0;
-});
-afterEach(() => {
-  job.close();
-  rmSync(home, { recursive: true, force: true });
+  scene.fakes.sts.calls.length = 0;
 });
 
-const assumeCalls = () => fakes.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity').length;
+const assumeCalls = () => scene.fakes.assumeCalls();
 
 /**
  * `env -i NAME=VALUE… aws sts get-caller-identity`: no RUNNER_TEMP, nothing of the job's but what
@@ -59,14 +46,14 @@ const assumeCalls = () => fakes.sts.calls.filter((c) => c.action === 'AssumeRole
 async function awsWithEnvI(extra: Record<string, string> = {}): Promise<string> {
   const env = {
     PATH: '/usr/bin:/bin',
-    HOME: home,
-    AWS_CONFIG_FILE: job.env.AWS_CONFIG_FILE!,
+    HOME: scene.outside,
+    AWS_CONFIG_FILE: scene.job.env.AWS_CONFIG_FILE!,
     AWS_PROFILE: 'long',
     AWS_EC2_METADATA_DISABLED: 'true',
     ...extra,
   };
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
-  const { stdout } = await execFileAsync('/usr/bin/env', ['-i', ...assignments, CLI!, 'sts', 'get-caller-identity', '--endpoint-url', fakes.sts.url, '--output', 'json'], { timeout: 60_000 });
+  const { stdout } = await execFileAsync('/usr/bin/env', ['-i', ...assignments, CLI!, 'sts', 'get-caller-identity', '--endpoint-url', scene.fakes.sts.url, '--output', 'json'], { timeout: 60_000 });
   return (JSON.parse(stdout) as { Account: string }).Account;
 }
 
@@ -74,12 +61,12 @@ describe.skipIf(!CLI)('the AWS CLI with a minimal environment (env -i)', () => {
   it("three calls with no RUNNER_TEMP and no token variables: the action's cached credentials serve all, no AssumeRoleWithWebIdentity", async () => {
     for (let i = 0; i < 3; i++) expect(await awsWithEnvI()).toBe('123456789012');
     expect(assumeCalls()).toBe(0);
-    expect(fakes.sts.calls.filter((c) => c.action === 'GetCallerIdentity')).toHaveLength(3);
+    expect(scene.fakes.sts.calls.filter((c) => c.action === 'GetCallerIdentity')).toHaveLength(3);
   });
 
   it('on a cold cache, three calls with the token variables but no RUNNER_TEMP: one refresh for all three', async () => {
-    clearCredentialCache(job);
-    const tokenVariables = { ACTIONS_ID_TOKEN_REQUEST_URL: fakes.env.ACTIONS_ID_TOKEN_REQUEST_URL!, ACTIONS_ID_TOKEN_REQUEST_TOKEN: fakes.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN! };
+    clearCredentialCache(scene.job);
+    const tokenVariables = { ACTIONS_ID_TOKEN_REQUEST_URL: scene.fakes.env.ACTIONS_ID_TOKEN_REQUEST_URL!, ACTIONS_ID_TOKEN_REQUEST_TOKEN: scene.fakes.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN! };
     for (let i = 0; i < 3; i++) expect(await awsWithEnvI(tokenVariables)).toBe('123456789012');
     expect(assumeCalls()).toBe(1);
   });
@@ -88,11 +75,11 @@ describe.skipIf(!CLI)('the AWS CLI with a minimal environment (env -i)', () => {
 describe.skipIf(!IS_ROOT)('run as root through sudo by the job user (SUDO_UID), with no RUNNER_TEMP', () => {
   /** The job's folder as the job user (here: the second user) left it; the credential process runs as root. */
   function handJobToOtherUser(): string[] {
-    const paths = readdirSync(join(job.runnerTemp, 'keyless'), { recursive: true, encoding: 'utf8' }).map((path) => join(job.runnerTemp, 'keyless', path));
-    giveToOtherUser(join(job.runnerTemp, 'keyless'), ...paths);
+    const paths = readdirSync(join(scene.job.runnerTemp, 'keyless'), { recursive: true, encoding: 'utf8' }).map((path) => join(scene.job.runnerTemp, 'keyless', path));
+    giveToOtherUser(join(scene.job.runnerTemp, 'keyless'), ...paths);
     return paths;
   }
-  const command = () => credentialProcessLine(job.env.AWS_CONFIG_FILE!, 'long');
+  const command = () => credentialProcessLine(scene.job.env.AWS_CONFIG_FILE!, 'long');
   const env = (extra: Record<string, string>) => ({ PATH: '/usr/bin:/bin', ...extra });
 
   it("trusts the invoking user's files: the job's cached credentials, no AssumeRoleWithWebIdentity", async () => {
