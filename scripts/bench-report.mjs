@@ -15,7 +15,7 @@ export function bundleSizes(root) {
 }
 
 export function sizeSentence({ mainKiB, chunksKiB }) {
-  return `\`dist/index.js\` is ${mainKiB} KiB and is all that loads before the pipeline starts; the chunks loaded on demand total ${chunksKiB} KiB, almost all of it the AWS SDK.`;
+  return `\`dist/index.js\` is ${mainKiB} KiB and is all that loads before the pipeline starts; the chunks loaded on demand total ${chunksKiB} KiB, almost all of it the AWS SDK, which obtaining credentials with a token does not load.`;
 }
 
 const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(0)} ms` : 'n/a');
@@ -90,26 +90,38 @@ export function renderSpeedSection(results, root) {
     "  `@actions/exec` for stubs that throw if ever called, and `@actions/github` for its own `Context`",
     '  class built the same way. Keyless requests the token itself (`src/token/`), with its own',
     '  timeouts and retries. A test checks that the bundles hold the toolkit but no undici or Octokit.',
-    '- **The AWS SDK loads while the network works.** It is a separate, minified chunk, imported once',
-    '  the token and key requests have left, together with jose and the verification code, which are',
-    '  needed only once the token is in; input errors load neither. The SDK\'s default credential',
-    '  chain (profiles, SSO, IMDS and the nested clients they use) is a chunk',
-    '  of its own (`scripts/bundle/credential-provider-node-deferred.js`): AssumeRoleWithWebIdentity is',
-    '  unsigned and never loads it; role chaining loads it when it looks for source credentials.',
+    '- **No AWS SDK on the way to credentials.** AssumeRoleWithWebIdentity is an unsigned Query',
+    '  call: Keyless sends it with Node\'s https client on the connection it opened ahead',
+    '  (`src/assume/sts-direct.ts`) and reads the XML answer with a small bounded reader',
+    '  (`src/shared/xml-read.ts`: no DOCTYPE, no entities of its own, depth limited). The SDK is the',
+    '  oracle of its tests: the same request body, and the same reading of every answer in the corpus',
+    '  and of the error shapes STS and proxies send (`test/unit/sts-query.test.ts`); the built action',
+    '  assumes a role with the SDK\'s chunks deleted. Evaluating the SDK\'s STS client was the largest',
+    '  piece of CPU on the path, and it landed while the handshakes were in flight. The SDK, a chunk',
+    '  loaded on demand, still does what must be signed (role chaining, `use-existing-credentials`) and',
+    '  reaches the STS endpoints Keyless does not name itself (FIPS, dual-stack, other partitions).',
+    '- **TCP first, TLS while it travels.** Node sends a connect only on the next tick, and the first',
+    '  TLS socket of a process costs several ms of CPU (its root store), as do `node:http` and',
+    '  `node:https` to load. So the TCP handshakes leave first (`node:net` only), then TLS is set up on',
+    '  each connection while its SYN is out, and the http modules load after that.',
     '- **Every handshake at once.** Right after the local checks (inputs, runner files, token file,',
     '  trust policy: a bad input still opens nothing), Keyless opens its connections to the token',
     '  service, the issuer (two: discovery and the JWKS go in parallel, and Node\'s client sends one',
     '  request at a time on a connection) and STS (`sts-endpoint`, `AWS_ENDPOINT_URL_STS`,',
     '  `AWS_ENDPOINT_URL` or the regional endpoint), and sends each request on its open connection.',
-    '  STS\'s handshakes overlap the token, the keys, the SDK\'s loading and verification; the token',
-    '  goes to STS only once verified. Through a proxy nothing is opened ahead. The credential process',
-    '  does the same on a cache miss (`src/shared/connections.ts`).',
+    '  STS\'s handshakes overlap the token, the keys and verification; the token goes to STS only',
+    '  once verified. Through a proxy nothing is opened ahead. The credential process does the same',
+    '  on a cache miss (`src/shared/connections.ts`).',
+    '- **Work moved off the critical path.** jose and WebCrypto load and compile while the token is',
+    '  on the wire, by verifying a throwaway token with its own key (`src/verify/warm-up.ts`); the',
+    '  issuer\'s keys are written to the job\'s cache while STS answers, not before the STS request',
+    '  leaves; the job summary is one synchronous append.',
     '- **One round trip for the issuer\'s keys.** The discovery document and the JWKS at its usual',
     '  location are fetched in parallel with the token, and the JWKS is used once discovery confirms',
     '  its location (a JWKS elsewhere on the issuer goes on a kept connection); later invocations and',
     '  refreshes reuse the job\'s key cache and open no connection to the issuer.',
     "- **No compile cache.** Node's compile cache in `RUNNER_TEMP` made later invocations in a job",
-    '  faster on a loopback, but on a network the SDK loads while the requests are out anyway, and',
+    '  faster on a loopback, but on a network the loading is hidden behind the handshakes anyway, and',
     '  writing the cache made the first invocation slower: measured, it did not pay.',
   ].join('\n');
 }

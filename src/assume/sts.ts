@@ -10,6 +10,7 @@ import { attemptTimeoutMs, parseRetryAfter, RetriesExhausted, withRetry, type Re
 import { limitResponseBodies } from '../shared/sdk-body-limit.js';
 import { classifyStsError, facts, isRetryableStsError, type StsErrorFacts } from './sts-errors.js';
 import { stsEndpointVariable } from '../inputs/endpoints.js';
+import { assumeWithWebIdentityDirect } from './sts-direct.js';
 
 export interface AssumedRole {
   readonly accessKeyId: string;
@@ -31,6 +32,11 @@ export interface AssumeRequest {
   readonly agents: HttpAgents;
   readonly onRetry: (message: string) => void;
   readonly now?: () => number;
+  /**
+   * The STS endpoint when Keyless knows it (stsOrigin()): the call then goes without the SDK
+   * (sts-direct.ts). Undefined where the SDK's own endpoint rules decide (FIPS, dual-stack, other partitions).
+   */
+  readonly endpoint?: string | undefined;
 }
 
 /** An STS failure after retries: the facts, for the caller to explain. */
@@ -100,6 +106,20 @@ export async function warmUpSts(settings: Pick<Settings, 'region' | 'stsEndpoint
 
 export async function assumeRoleWithWebIdentity(request: AssumeRequest): Promise<AssumedRole> {
   const { settings, role } = request;
+  const parameters = {
+    roleArn: role.arn,
+    roleSessionName: settings.roleSessionName,
+    webIdentityToken: request.token,
+    durationSeconds: settings.roleDurationSeconds,
+    policy: settings.inlineSessionPolicy,
+    policyArns: settings.managedSessionPolicies,
+  };
+  const retry = { operation: 'STS', requestTimeoutMs: settings.requestTimeoutMs, retry: request.retry, onRetry: request.onRetry };
+  const endpoint = request.endpoint;
+  if (endpoint !== undefined && URL.canParse(endpoint)) {
+    const { output, attempts } = await sendWithRetry((timeoutMs) => assumeWithWebIdentityDirect({ endpoint, agents: request.agents }, parameters, timeoutMs), retry);
+    return readCredentials(output, 'AssumeRoleWithWebIdentity', attempts, request.now?.() ?? Date.now());
+  }
   const { STSClient, AssumeRoleWithWebIdentityCommand } = await preloadSts();
   const client = new STSClient({
     region: settings.region,
@@ -110,20 +130,15 @@ export async function assumeRoleWithWebIdentity(request: AssumeRequest): Promise
   });
   limitResponseBodies(client);
   const command = new AssumeRoleWithWebIdentityCommand({
-    RoleArn: role.arn,
-    RoleSessionName: settings.roleSessionName,
-    WebIdentityToken: request.token,
-    DurationSeconds: settings.roleDurationSeconds,
-    Policy: settings.inlineSessionPolicy,
-    PolicyArns: settings.managedSessionPolicies.length > 0 ? settings.managedSessionPolicies.map((arn) => ({ arn })) : undefined,
+    RoleArn: parameters.roleArn,
+    RoleSessionName: parameters.roleSessionName,
+    WebIdentityToken: parameters.webIdentityToken,
+    DurationSeconds: parameters.durationSeconds,
+    Policy: parameters.policy,
+    PolicyArns: parameters.policyArns.length > 0 ? parameters.policyArns.map((arn) => ({ arn })) : undefined,
   });
   try {
-    const { output, attempts } = await sendWithRetry((timeoutMs) => client.send(command, { abortSignal: AbortSignal.timeout(timeoutMs) }), {
-      operation: 'STS',
-      requestTimeoutMs: settings.requestTimeoutMs,
-      retry: request.retry,
-      onRetry: request.onRetry,
-    });
+    const { output, attempts } = await sendWithRetry((timeoutMs) => client.send(command, { abortSignal: AbortSignal.timeout(timeoutMs) }), retry);
     return readCredentials(output, 'AssumeRoleWithWebIdentity', attempts, request.now?.() ?? Date.now());
   } finally {
     client.destroy();

@@ -11,6 +11,7 @@ import { connectionPool, type ConnectionPool } from '../shared/connections.js';
 import { requestRunnerToken, runnerTokenEndpoint } from '../token/runner-endpoint.js';
 import { readTokenFile } from '../token/file.js';
 import type { Claims } from '../verify/token.js';
+import type { JSONWebKeySet } from 'jose';
 import { jobIssuerKeys } from '../verify/job-keys.js';
 import { jobKeyStore } from '../job/key-store.js';
 import { findFailedClaimRule } from '../verify/claim-rules.js';
@@ -71,7 +72,7 @@ async function assumeOnConnections(
   deadline: Deadline,
   hooks: PipelineHooks,
   agents: HttpAgents,
-  pool: Pick<ConnectionPool, 'open' | 'sent'> | undefined,
+  pool: Pick<ConnectionPool, 'open' | 'secure' | 'sent'> | undefined,
 ): Promise<WebIdentityResult> {
   const retry = retryPolicy(settings, deadline);
   const timeoutMs = settings.requestTimeoutMs;
@@ -86,15 +87,19 @@ async function assumeOnConnections(
   const trustPolicy = settings.trustPolicyFile ? await loadTrustPolicy(settings.trustPolicyFile, { audience: settings.audience, issuer: settings.oidcIssuer }, hooks) : undefined;
 
   // Kept for the job under RUNNER_TEMP: a later invocation or a refresh skips discovery and the JWKS.
-  const issuerKeys = jobIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) }, jobKeyStore(context.runnerTemp), { debug: (m) => hooks.debug(m) });
+  const issuerKeys = jobIssuerKeys({ issuer: settings.oidcIssuer, timeoutMs, retry, agents, onRetry: (m) => hooks.info(m) }, jobKeyStore(context.runnerTemp), {
+    debug: (m) => hooks.debug(m),
+    keepLater: true,
+  });
   // Every handshake at once, the first thing after the local checks: STS's connection is open by
   // the time the token is verified, and only then carries it. Two to the issuer, for discovery
   // and the JWKS in parallel (Node's client sends one request at a time on a connection).
+  const stsEndpoint = stsOrigin(settings, context);
   if (pool) {
     if (!fileToken) pool.open(runnerTokenEndpoint(context).url);
     if (!issuerKeys.keptAreFresh()) pool.open(settings.oidcIssuer, 2);
-    const sts = stsOrigin(settings, context);
-    if (sts) pool.open(sts);
+    if (stsEndpoint) pool.open(stsEndpoint);
+    await pool.secure();
   }
   const connectionsSent = pool?.sent();
   // The token and the issuer's keys do not depend on each other: fetch both at once.
@@ -109,16 +114,39 @@ async function assumeOnConnections(
   const keysPromise = issuerKeys.current();
   // Whichever fails first is reported; the other must not become an unhandled rejection.
   keysPromise.catch(() => undefined);
-  // Load the SDK while the token and keys are on the wire: only once the handshakes have begun,
-  // since evaluating it holds the event loop. A load failure surfaces at the STS call.
+  // Load the verifier while the token and keys are on the wire: only once the handshakes have
+  // begun, since evaluating it holds the event loop. The SDK is needed only where Keyless cannot
+  // name the STS endpoint itself (FIPS, dual-stack, other partitions): then it warms up here too.
   void (connectionsSent ?? Promise.resolve()).then(() =>
     setImmediate(() => {
-      loadVerifier().catch(() => undefined);
-      warmUpSts(settings).catch(() => undefined);
+      loadVerifier().then((verifier) => verifier.warmUpVerification(), () => undefined);
+      if (!stsEndpoint) warmUpSts(settings).catch(() => undefined);
     }),
   );
-  const token = await tokenPromise;
-  const keys = await keysPromise;
+  try {
+    return await verifyAndAssume(settings, hooks, { tokenPromise, keysPromise, fetchKeys, trustPolicy, retry, agents, stsEndpoint, keepKeys: issuerKeys.keepFetched });
+  } finally {
+    // Whatever happened, keys that arrived are kept for the next invocation (a no-op once done).
+    issuerKeys.keepFetched();
+  }
+}
+
+interface Arrivals {
+  readonly tokenPromise: Promise<string>;
+  readonly keysPromise: Promise<JSONWebKeySet>;
+  readonly fetchKeys: () => Promise<JSONWebKeySet>;
+  readonly trustPolicy: LoadedTrustPolicy | undefined;
+  readonly retry: RetryPolicy;
+  readonly agents: HttpAgents;
+  readonly stsEndpoint: string | undefined;
+  /** Writes the fetched keys to the job's store: called once the STS request is on its way. */
+  readonly keepKeys: () => void;
+}
+
+async function verifyAndAssume(settings: Settings, hooks: PipelineHooks, arrivals: Arrivals): Promise<WebIdentityResult> {
+  const { fetchKeys, trustPolicy, retry, agents, stsEndpoint } = arrivals;
+  const token = await arrivals.tokenPromise;
+  const keys = await arrivals.keysPromise;
   const tokenAndKeysAt = performance.now();
 
   const { verifyToken } = await loadVerifier();
@@ -144,7 +172,12 @@ async function assumeOnConnections(
   if (trustPolicy) await checkTrustPolicy(trustPolicy, claims, role, hooks);
 
   try {
-    const assumeOnce = () => assumeRoleWithWebIdentity({ role, token, settings, retry, agents, onRetry: (m) => hooks.info(m) });
+    const assumeOnce = () => {
+      const answer = assumeRoleWithWebIdentity({ role, token, settings, retry, agents, endpoint: stsEndpoint, onRetry: (m) => hooks.info(m) });
+      // The request has left by the next turn of the event loop: the keys are written while STS answers.
+      setImmediate(arrivals.keepKeys);
+      return answer;
+    };
     const assumed = settings.specialCharactersWorkaround
       ? await (await import('./special-characters.js')).assumeWithoutSpecialCharacters(assumeOnce, (m) => hooks.info(m))
       : await assumeOnce();

@@ -5,18 +5,25 @@
  * verification. The agents hand each request an open connection to its host when one is waiting,
  * and keep it alive for the next request to the same host (discovery, then a JWKS elsewhere).
  * Opening a connection sends nothing: no request, no token.
+ *
+ * TCP goes first: Node issues a connect only on the next tick, and the first TLS socket of a
+ * process costs several ms of CPU (its root store). So open() starts the TCP handshakes, and
+ * secure() (awaited by the caller before its first request) lets them leave, then wraps each in TLS
+ * while they are on the wire: the TLS handshake starts the moment TCP is through.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
-import { connect as connectTls } from 'node:tls';
-import type { HttpAgents } from './http.js';
+import type * as tls from 'node:tls';
+import { createRequire } from 'node:module';
+import { nodeHttp, nodeHttps, type HttpAgents } from './http.js';
 
 export interface ConnectionPool {
   /** For httpGet and the SDK's request handler (httpAgent, httpsAgent). */
   readonly agents: HttpAgents;
   /** Opens connections to the origin of `url` until `count` wait there; a bad URL opens none. */
   open(url: string, count?: number): void;
+  /** Lets the TCP handshakes leave, then starts TLS on the https ones. Await before the first request. */
+  secure(): Promise<void>;
   /** Settles once every connection opened so far has sent its first bytes (or failed). */
   sent(): Promise<void>;
   /** Closes every connection, open or kept alive: the work is done. */
@@ -52,11 +59,15 @@ function requestedKey(secure: boolean, options: { host?: string | null; hostname
   return keyOf(secure, host, Number(options.port || (secure ? 443 : 80)));
 }
 
+const load = createRequire(import.meta.url);
+
 /** A TCP handshake takes a round trip; past this, sent() stops waiting for the slow ones. */
 const SENT_WAIT_MS = 50;
 
 export function connectionPool(): ConnectionPool {
   const waiting = new Map<string, Socket[]>();
+  /** TCP connections to https origins, until secure() wraps them in TLS. */
+  const unsecured: { target: string; host: string; socket: Socket }[] = [];
   const all = new Set<Socket>();
   const firstBytes: Promise<void>[] = [];
 
@@ -73,29 +84,35 @@ export function connectionPool(): ConnectionPool {
     return undefined;
   };
 
-  const httpAgent = new http.Agent({ keepAlive: true });
-  const httpsAgent = new https.Agent({ keepAlive: true });
-  const plainCreate = httpAgent.createConnection.bind(httpAgent);
-  const secureCreate = httpsAgent.createConnection.bind(httpsAgent);
-  // createConnection is documented as overridable; @types/node declares it only on http.Agent.
-  (httpAgent as { createConnection: unknown }).createConnection = (options: http.ClientRequestArgs, callback: unknown) =>
-    take(requestedKey(false, options)) ?? (plainCreate as (o: unknown, c: unknown) => Socket)(options, callback);
-  (httpsAgent as { createConnection: unknown }).createConnection = (options: http.ClientRequestArgs, callback: unknown) =>
-    take(requestedKey(true, options)) ?? (secureCreate as (o: unknown, c: unknown) => Socket)(options, callback);
+  /** An agent that hands out the waiting connections first (createConnection is documented as overridable). */
+  const poolAgent = <A extends http.Agent>(agent: A, secure: boolean): A => {
+    const create = (agent as unknown as { createConnection: (o: unknown, c: unknown) => Socket }).createConnection.bind(agent);
+    (agent as { createConnection: unknown }).createConnection = (options: http.ClientRequestArgs, callback: unknown) => take(requestedKey(secure, options)) ?? create(options, callback);
+    return agent;
+  };
+  // Made on first use, by the first request: node:http and node:https load after the handshakes left.
+  let httpAgent: http.Agent | undefined;
+  let httpsAgent: HttpAgents['httpsAgent'];
+  const agents: HttpAgents = {
+    get httpAgent() {
+      return (httpAgent ??= poolAgent(new (nodeHttp().Agent)({ keepAlive: true }), false));
+    },
+    get httpsAgent() {
+      return (httpsAgent ??= poolAgent(new (nodeHttps().Agent)({ keepAlive: true }), true));
+    },
+  };
 
   return {
-    agents: { httpAgent, httpsAgent },
+    agents,
     open(url, count = 1) {
       const target = targetOf(url);
       if (!target) return;
       const list = waiting.get(target.key) ?? [];
       waiting.set(target.key, list);
-      while (list.filter((socket) => !socket.destroyed).length < count) {
-        const socket = target.secure
-          ? connectTls({ host: target.host, port: target.port, servername: isIP(target.host) ? undefined : target.host, ALPNProtocols: ['http/1.1'] })
-          : connectTcp({ host: target.host, port: target.port });
+      while (list.filter((socket) => !socket.destroyed).length + unsecured.filter((raw) => raw.target === target.key).length < count) {
+        const socket = connectTcp({ host: target.host, port: target.port });
         socket.setNoDelay(true);
-        // TLS writes its ClientHello on connect; a plain socket has nothing to send before its request.
+        // A TLS connection's first bytes (its ClientHello) leave on connect; a plain one has none before its request.
         firstBytes.push(new Promise((done) => socket.once('connect', done).once('close', done)));
         // A failed connection is only a missed head start: the request opens its own and reports.
         socket.on('error', () => socket.destroy());
@@ -103,16 +120,31 @@ export function connectionPool(): ConnectionPool {
         socket.unref();
         all.add(socket);
         socket.on('close', () => all.delete(socket));
-        list.push(socket);
+        if (target.secure) unsecured.push({ target: target.key, host: target.host, socket });
+        else list.push(socket);
+      }
+    },
+    async secure() {
+      // One turn of the event loop: the connects queued on the next tick leave first.
+      await new Promise<void>((done) => setImmediate(done));
+      for (const { target, host, socket: raw } of unsecured.splice(0)) {
+        if (raw.destroyed) continue;
+        const socket = (load('node:tls') as typeof tls).connect({ socket: raw, host, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] });
+        socket.on('error', () => socket.destroy());
+        socket.unref();
+        all.add(socket);
+        socket.on('close', () => all.delete(socket));
+        waiting.get(target)?.push(socket);
       }
     },
     // Capped: a connection that hangs in its TCP handshake must not hold back what waits for this.
     sent: () => Promise.race([Promise.all(firstBytes).then(() => undefined), new Promise<void>((done) => setTimeout(done, SENT_WAIT_MS).unref())]),
     close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      httpAgent?.destroy();
+      httpsAgent?.destroy();
       for (const socket of all) socket.destroy();
       waiting.clear();
+      unsecured.length = 0;
     },
   };
 }

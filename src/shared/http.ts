@@ -3,10 +3,19 @@
  * http/https (already loaded by Node, unlike fetch's undici), a hard timeout on every request,
  * and an optional proxy.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
+import { createRequire } from 'node:module';
 import { KeylessError } from './errors.js';
 import { parseRetryAfter } from './retry.js';
+
+// node:http and node:https (with node:tls) cost a few ms of CPU to load: loaded on first use, so
+// that the action's TCP handshakes (connections.ts, node:net only) leave before they load.
+const load = createRequire(import.meta.url);
+let httpModule: typeof http | undefined;
+let httpsModule: typeof https | undefined;
+export const nodeHttp = (): typeof http => (httpModule ??= load('node:http') as typeof http);
+export const nodeHttps = (): typeof https => (httpsModule ??= load('node:https') as typeof https);
 
 export interface HttpResponse {
   readonly status: number;
@@ -21,6 +30,15 @@ export interface HttpRequest {
   /** Responses larger than this are cut off with an error: a JWKS or token is a few kB. */
   readonly maxBytes?: number;
 }
+
+/** A request with a body (STS's form-encoded Query calls). */
+export interface HttpPost extends HttpRequest {
+  readonly body: string;
+  readonly contentType: string;
+}
+
+/** How Keyless names itself to the services it calls (CloudTrail logs it for STS: trail reads it back). */
+export const USER_AGENT = 'keyless-action';
 
 export class HttpError extends Error {
   constructor(
@@ -131,19 +149,26 @@ export function proxyAgents(settings: ProxySettings, nodeVersion: string): HttpA
   };
   // proxyEnv is newer than @types/node 20; older Node ignores it.
   const options = { keepAlive: true, proxyEnv } as http.AgentOptions;
-  return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options as https.AgentOptions), proxy: settings.proxy };
+  return { httpAgent: new (nodeHttp().Agent)(options), httpsAgent: new (nodeHttps().Agent)(options as https.AgentOptions), proxy: settings.proxy };
 }
 
-export function httpGet(
-  request: HttpRequest,
-  agents: HttpAgents = {},
-): Promise<HttpResponse> {
+export function httpGet(request: HttpRequest, agents: HttpAgents = {}): Promise<HttpResponse> {
+  return send(request, undefined, agents);
+}
+
+export function httpPost(request: HttpPost, agents: HttpAgents = {}): Promise<HttpResponse> {
+  return send(request, Buffer.from(request.body, 'utf8'), agents);
+}
+
+function send(request: HttpRequest & { contentType?: string }, body: Buffer | undefined, agents: HttpAgents): Promise<HttpResponse> {
   const url = new URL(request.url);
-  const client = url.protocol === 'https:' ? https : http;
+  const client = url.protocol === 'https:' ? nodeHttps() : nodeHttp();
   const agent = url.protocol === 'https:' ? agents.httpsAgent : agents.httpAgent;
   const maxBytes = request.maxBytes ?? 1_000_000;
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: 'GET', headers: { accept: 'application/json', 'user-agent': 'keyless-action', ...request.headers }, agent });
+    const bodyHeaders = body ? { 'content-type': request.contentType ?? 'application/octet-stream', 'content-length': String(body.length) } : {};
+    const headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...bodyHeaders, ...request.headers };
+    const req = client.request(url, { method: body ? 'POST' : 'GET', headers, agent });
     const timer = setTimeout(() => {
       req.destroy(new HttpError(`no complete answer within ${Math.round(request.timeoutMs / 100) / 10} s`, 'timeout'));
     }, request.timeoutMs);
@@ -171,7 +196,7 @@ export function httpGet(
         reject(new HttpError(describeNetworkError(error), 'network', { cause: error }));
       });
     });
-    req.end();
+    req.end(body);
   });
 }
 

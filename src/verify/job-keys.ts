@@ -16,23 +16,39 @@ export interface JobKeys {
   refresh(): Promise<JSONWebKeySet>;
   /** Whether current() will answer from the kept keys, with no request. */
   keptAreFresh(): boolean;
+  /** With `keepLater`: keeps the keys fetched so far. Else nothing to do (they were kept on arrival). */
+  keepFetched(): void;
 }
 
-export function jobIssuerKeys(source: KeySource, store: KeyStore | undefined, options: { now?: () => number; debug?: (message: string) => void } = {}): JobKeys {
+export interface JobKeyOptions {
+  readonly now?: () => number;
+  readonly debug?: (message: string) => void;
+  /**
+   * Keep fetched keys only when keepFetched() is called: writing them is file-system work that the
+   * action does while STS answers, not between the keys' arrival and the STS request.
+   */
+  readonly keepLater?: boolean;
+}
+
+export function jobIssuerKeys(source: KeySource, store: KeyStore | undefined, options: JobKeyOptions = {}): JobKeys {
   const now = options.now ?? Date.now;
+  const pending: (() => void)[] = [];
+  const keep = (fetched: Awaited<ReturnType<typeof fetchIssuerKeys>>, fetchedAt: number) => () => {
+    if (!store) return;
+    const lifetime = keysLifetimeSeconds(fetched.cacheControl, fetched.age);
+    // Only a speed-up: a store that cannot be written costs a fetch next time, nothing else.
+    try {
+      if (lifetime > 0) store.write({ issuer: source.issuer, jwksUri: fetched.jwksUri, jwks: fetched.jwks, fetchedAt, expiresAt: fetchedAt + lifetime * 1000 });
+      else store.remove(source.issuer);
+    } catch (error) {
+      options.debug?.(`the issuer's keys were not kept for the job: ${(error as Error).message}`);
+    }
+  };
   const refresh = async () => {
     const fetched = await fetchIssuerKeys(source);
-    if (store) {
-      const fetchedAt = now();
-      const lifetime = keysLifetimeSeconds(fetched.cacheControl, fetched.age);
-      // Only a speed-up: a store that cannot be written costs a fetch next time, nothing else.
-      try {
-        if (lifetime > 0) store.write({ issuer: source.issuer, jwksUri: fetched.jwksUri, jwks: fetched.jwks, fetchedAt, expiresAt: fetchedAt + lifetime * 1000 });
-        else store.remove(source.issuer);
-      } catch (error) {
-        options.debug?.(`the issuer's keys were not kept for the job: ${(error as Error).message}`);
-      }
-    }
+    const write = keep(fetched, now());
+    if (options.keepLater) pending.push(write);
+    else write();
     return fetched.jwks;
   };
   const freshKept = () => {
@@ -45,5 +61,6 @@ export function jobIssuerKeys(source: KeySource, store: KeyStore | undefined, op
     },
     refresh,
     keptAreFresh: () => freshKept() !== undefined,
+    keepFetched: () => pending.splice(0).forEach((write) => write()),
   };
 }

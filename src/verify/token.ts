@@ -6,6 +6,9 @@
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { KeylessError, show } from '../shared/errors.js';
 
+// In this chunk, loaded with the verifier: web-identity.ts runs it while the token is on the wire.
+export { warmUpVerification } from './warm-up.js';
+
 /** GitHub's iat/nbf can be a few seconds ahead of the runner's clock. */
 export const CLOCK_LEEWAY_SECONDS = 60;
 /** GitHub tokens are ~1 kB; anything far larger is not a GitHub token. */

@@ -46,6 +46,17 @@ describe('jobIssuerKeys', () => {
     expect(requests()).toHaveLength(4);
   });
 
+  it('keepLater: fetched keys reach the store only at keepFetched(), once', async () => {
+    const keys = jobIssuerKeys(source(), store, { now: () => NOW, keepLater: true });
+    await keys.current();
+    expect(store.read(issuer.url)).toBeUndefined();
+    keys.keepFetched();
+    expect(store.read(issuer.url)).toMatchObject({ issuer: issuer.url, fetchedAt: NOW, expiresAt: NOW + 600_000 });
+    store.remove(issuer.url);
+    keys.keepFetched();
+    expect(store.read(issuer.url)).toBeUndefined();
+  });
+
   it('refresh always fetches, and keeps what it fetched', async () => {
     const keys = jobIssuerKeys(source(), store, { now: () => NOW });
     await keys.current();

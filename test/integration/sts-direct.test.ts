@@ -1,0 +1,67 @@
+/**
+ * AssumeRoleWithWebIdentity without the AWS SDK (src/assume/sts-direct.ts): what reaches STS is
+ * the Query request the SDK would send, named as Keyless (CloudTrail logs the user agent, which
+ * `keyless trail` reads back), and the built action obtains credentials with the SDK's chunks
+ * gone from its dist/, so nothing on that path loads them.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_ENTRY } from '../../src/local/harness.js';
+import { startFakes, type Fakes } from '../helpers/fakes.js';
+import { runAction } from '../helpers/runner.js';
+
+let fakes: Fakes;
+beforeAll(async () => {
+  fakes = await startFakes();
+});
+afterAll(() => fakes.close());
+beforeEach(() => fakes.reset());
+
+describe('the STS request on the wire', () => {
+  it('is a form-encoded Query POST named keyless-action, with none of the SDK headers', async () => {
+    const result = await runAction({ inputs: { ...fakes.inputs, 'role-session-name': 'deploy=1,a.b@c-d', 'role-duration-seconds': '1800' }, env: fakes.env });
+    expect(result.exitCode, result.stdout).toBe(0);
+    const [call, ...more] = fakes.sts.calls;
+    expect(more).toEqual([]);
+    expect(call!.action).toBe('AssumeRoleWithWebIdentity');
+    expect(call!.params).toMatchObject({ Version: '2011-06-15', RoleArn: fakes.inputs['role-to-assume'], RoleSessionName: 'deploy=1,a.b@c-d', DurationSeconds: '1800' });
+    expect(call!.headers['user-agent']).toBe('keyless-action');
+    expect(call!.headers['content-type']).toBe('application/x-www-form-urlencoded; charset=utf-8');
+    expect(Object.keys(call!.headers).filter((name) => name.startsWith('amz-sdk') || name.startsWith('x-amz'))).toEqual([]);
+    // Unsigned, as the SDK sends it: the token is the credential.
+    expect(call!.headers['authorization']).toBeUndefined();
+  });
+});
+
+describe('the built action without the SDK', () => {
+  let dist: string;
+  let removed: string[];
+  beforeAll(() => {
+    dist = mkdtempSync(join(tmpdir(), 'keyless-no-sdk-'));
+    // The action's own files (dist/*), not the other entry points' folders.
+    const built = dirname(ACTION_ENTRY);
+    cpSync(built, dist, { recursive: true, filter: (source) => source === built || dirname(source) === built });
+    // Every chunk that carries the SDK's STS client, found by what it defines.
+    removed = readdirSync(dist).filter((file) => file !== 'index.js' && file.endsWith('.js') && readFileSync(join(dist, file), 'utf8').includes('AssumeRoleWithWebIdentityCommand'));
+    for (const file of removed) rmSync(join(dist, file));
+  });
+  afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+  it('assumes the role and exports credentials: the web-identity path never loads it', async () => {
+    expect(removed.length).toBeGreaterThan(0);
+    const result = await runAction({ inputs: fakes.inputs, env: fakes.env, entry: join(dist, 'index.js') });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.env['AWS_ACCESS_KEY_ID']).toMatch(/^ASIA/);
+    expect(fakes.assumeCalls()).toBe(1);
+  });
+
+  it('role chaining, which signs its call, still needs it: the same copy fails there', async () => {
+    const first = await runAction({ inputs: fakes.inputs, env: fakes.env });
+    const result = await runAction({ inputs: { ...fakes.inputs, 'role-chaining': 'true' }, env: { ...fakes.env, ...first.env }, entry: join(dist, 'index.js') });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors.join('\n')).toMatch(/ERR_MODULE_NOT_FOUND.*Cannot find module .*\d+\.index\.js/);
+    expect(fakes.sts.calls.filter((call) => call.action === 'AssumeRole')).toEqual([]);
+  });
+});
