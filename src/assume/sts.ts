@@ -1,4 +1,4 @@
-/** STS AssumeRoleWithWebIdentity through the AWS SDK, one attempt at a time under our own retry. */
+/** STS AssumeRoleWithWebIdentity, one attempt at a time under our own retry: without the SDK where Keyless names the endpoint (sts-direct.ts), else through it. */
 import type { AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { KeylessError } from '../shared/errors.js';
 import { quoteIfNeeded } from '../shared/outside-text.js';
@@ -55,9 +55,9 @@ const ASSUMED_ROLE_ARN = /^arn:[\w-]+:sts::(\d{12}):assumed-role\/.+$/;
 const DNS_SUFFIX: Readonly<Record<string, string>> = { aws: 'amazonaws.com', 'aws-us-gov': 'amazonaws.com', 'aws-cn': 'amazonaws.com.cn' };
 
 /**
- * Where the SDK sends STS requests, for opening the connection ahead: sts-endpoint, else
- * AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the regional endpoint. Undefined where the
- * SDK's own rules decide (FIPS or dual-stack endpoints, other partitions): then nothing is opened.
+ * The STS endpoint Keyless calls itself (AssumeRoleWithWebIdentity without the SDK) and opens a
+ * connection to ahead: sts-endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the regional endpoint. Undefined where the
+ * SDK's own rules decide (FIPS or dual-stack endpoints, other partitions): then the SDK calls STS and nothing is opened.
  */
 export function stsOrigin(settings: Pick<Settings, 'stsEndpoint' | 'region'>, context: Pick<RunContext, 'aws'>): string | undefined {
   const variables = context.aws.variables;

@@ -1,4 +1,4 @@
-/** Where the STS connection is opened ahead: the endpoint the SDK will use, or none when unsure. */
+/** The STS endpoint Keyless names itself (the call then goes without the SDK, on a connection opened ahead), or none where the SDK's own rules decide. */
 import { describe, expect, it } from 'vitest';
 import { stsOrigin } from '../../src/assume/sts.js';
 
