@@ -3,7 +3,7 @@
  * outputs, state, annotations and the job summary, behind a small interface so the pipeline never
  * writes to the runner directly (and tests can see exactly what it wrote).
  */
-import { appendFileSync, closeSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { KeylessError } from '../shared/errors.js';
 import * as core from '@actions/core';
 import type { RunContext } from '../inputs/context.js';
@@ -47,10 +47,17 @@ export function runnerIO(files: RunContext['files']): ActionIO {
     warning: (message) => core.warning(annotationText(message)),
     debug: (message) => core.debug(annotationText(message)),
     fail: (message) => core.setFailed(annotationText(message)),
-    // One synchronous append, as core.summary.write() makes through three asynchronous calls: the
-    // summary is the last thing the action writes, and each of those calls cost a turn of the loop.
+    // One synchronous append where core.summary.write() makes three asynchronous calls: the summary
+    // is the last thing the action writes, and each call cost a turn of the loop. Like core, it
+    // appends to the runner's file and never creates one.
     writeSummary: async (html) => {
-      if (files.summary) appendFileSync(files.summary, html);
+      if (!files.summary) return;
+      const fd = openSync(files.summary, constants.O_WRONLY | constants.O_APPEND);
+      try {
+        writeSync(fd, html);
+      } finally {
+        closeSync(fd);
+      }
     },
     saveState: (name, value) => core.saveState(name, value),
   };

@@ -10,12 +10,26 @@ import { HttpError, httpPost, proxyProblem, type HttpAgents } from '../shared/ht
 import { readWebIdentityAnswer, webIdentityForm, type WebIdentityOutput, type WebIdentityParameters } from './sts-query.js';
 
 export interface DirectCall {
-  /** The STS endpoint URL (stsOrigin()): the request goes to its path, "/" when it has none. */
+  /** The STS endpoint URL (stsOrigin()): the request goes where the SDK would send it (requestUrl). */
   readonly endpoint: string;
   readonly agents: HttpAgents;
 }
 
 const OPERATION = 'AssumeRoleWithWebIdentity';
+
+/**
+ * Where the SDK sends a Query request for an endpoint URL: its path with a trailing slash, no query
+ * string, and no user name or password (which Node would otherwise send as Basic authorization).
+ */
+export function requestUrl(endpoint: string): string {
+  const url = new URL(endpoint);
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
 
 export async function assumeWithWebIdentityDirect(call: DirectCall, parameters: WebIdentityParameters, timeoutMs: number): Promise<WebIdentityOutput> {
   const maxBytes = READ_LIMITS.stsBody;
@@ -23,7 +37,7 @@ export async function assumeWithWebIdentityDirect(call: DirectCall, parameters: 
   try {
     answer = await httpPost(
       {
-        url: call.endpoint,
+        url: requestUrl(call.endpoint),
         body: webIdentityForm(parameters),
         contentType: 'application/x-www-form-urlencoded; charset=utf-8',
         headers: { accept: 'text/xml' },
@@ -48,5 +62,6 @@ function asSdkError(error: unknown, proxy: string | undefined, maxBytes: number)
   if (error.kind === 'timeout') return Object.assign(new Error(error.message), { name: 'TimeoutError' });
   const cause = error.cause as { code?: unknown; message?: string } | undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  return Object.assign(new Error(proxyProblem(cause, proxy) ?? cause?.message ?? error.message), { name: 'NetworkError', code });
+  // Named by its code, as messages show it: ECONNREFUSED, ERR_TLS_CERT_ALTNAME_INVALID, …
+  return Object.assign(new Error(proxyProblem(cause, proxy) ?? cause?.message ?? error.message), { name: code ?? 'NetworkError', code });
 }

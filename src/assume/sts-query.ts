@@ -66,14 +66,28 @@ function glimpse(body: string): string {
   return line === '' ? '(an empty body)' : JSON.stringify(line.length > 120 ? `${line.slice(0, 120)}…` : line);
 }
 
-const headerRequestId = (answer: QueryAnswer) => flatHeaders(answer.headers)['x-amzn-requestid'];
+/** A request id as AWS writes them (a UUID, or letters, digits and dashes); anything else is not shown. */
+const plainId = (id: string | undefined) => (id !== undefined && /^[\w-]{1,128}$/.test(id) ? id : undefined);
+const headerRequestId = (answer: QueryAnswer) => plainId(flatHeaders(answer.headers)['x-amzn-requestid']);
 
 /** An RFC 3339 date-time, as STS writes Expiration; anything else is refused, not guessed at. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/** The time an RFC 3339 text names, or NaN; a day or hour that does not exist (Feb 30, 24:00) is NaN, not rolled over. */
+export function parseRfc3339(value: string): number {
+  const m = RFC3339.exec(value);
+  if (!m) return NaN;
+  const [year, month, day, hour, minute, second, offsetHours = '00', offsetMinutes = '00'] = m.slice(1).map((part) => part ?? undefined) as string[];
+  const fields = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  const date = new Date(fields);
+  const exists =
+    date.getUTCFullYear() === Number(year) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day) && date.getUTCHours() === Number(hour) && date.getUTCMinutes() === Number(minute) && date.getUTCSeconds() === Number(second);
+  return exists && Number(offsetHours) < 24 && Number(offsetMinutes) < 60 ? Date.parse(value) : NaN;
+}
 
 function readDate(value: string | undefined, answer: QueryAnswer, requestId: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const at = RFC3339.test(value) ? Date.parse(value) : NaN;
+  const at = parseRfc3339(value);
   if (Number.isNaN(at)) throw new StsAnswerError('StsXmlError', `Expiration ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not an RFC 3339 timestamp`, answer, requestId);
   return new Date(at);
 }
@@ -97,7 +111,7 @@ function errorFrom(answer: QueryAnswer): StsAnswerError {
   // STS answers <ErrorResponse><Error>…; some Query services wrap it in <Response><Errors>.
   const holder = root?.name === 'ErrorResponse' ? root : root?.name === 'Response' ? child(root, 'Errors') : undefined;
   const code = textAt(holder, 'Error', 'Code');
-  const requestId = headerRequestId(answer) ?? textAt(root, 'RequestId') ?? textAt(root, 'RequestID');
+  const requestId = headerRequestId(answer) ?? plainId(textAt(root, 'RequestId') ?? textAt(root, 'RequestID'));
   if (code === undefined || code.trim() === '') {
     return new StsAnswerError('UnknownError', `HTTP ${answer.status} with a body that is not an STS error: ${glimpse(answer.body)}`, answer, requestId);
   }
@@ -110,9 +124,9 @@ export type WebIdentityOutput = Pick<AssumeRoleWithWebIdentityCommandOutput, 'Cr
 export function readWebIdentityAnswer(answer: QueryAnswer): WebIdentityOutput {
   if (answer.status < 200 || answer.status >= 300) throw errorFrom(answer);
   const root = parse(answer, headerRequestId(answer));
-  const requestId = headerRequestId(answer) ?? textAt(root, 'ResponseMetadata', 'RequestId');
+  const requestId = headerRequestId(answer) ?? plainId(textAt(root, 'ResponseMetadata', 'RequestId'));
   if (root?.name !== 'AssumeRoleWithWebIdentityResponse') {
-    throw new StsAnswerError('StsXmlError', `expected an AssumeRoleWithWebIdentityResponse, got ${JSON.stringify(root?.name ?? '')}: ${glimpse(answer.body)}`, answer, requestId);
+    throw new StsAnswerError('StsXmlError', `expected an AssumeRoleWithWebIdentityResponse, got ${glimpse(root?.name ?? '')}: ${glimpse(answer.body)}`, answer, requestId);
   }
   const result = child(root, 'AssumeRoleWithWebIdentityResult');
   const credentials = child(result, 'Credentials');

@@ -56,13 +56,22 @@ const DNS_SUFFIX: Readonly<Record<string, string>> = { aws: 'amazonaws.com', 'aw
 
 /**
  * The STS endpoint Keyless calls itself (AssumeRoleWithWebIdentity without the SDK) and opens a
- * connection to ahead: sts-endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, else the regional endpoint. Undefined where the
- * SDK's own rules decide (FIPS or dual-stack endpoints, other partitions): then the SDK calls STS and nothing is opened.
+ * connection to ahead: sts-endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL (neither
+ * when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), else the regional endpoint. Undefined where
+ * the SDK's own rules decide (endpoint options in the shared config file, FIPS or dual-stack
+ * endpoints, other partitions): then the SDK calls STS and nothing is opened.
  */
-export function stsOrigin(settings: Pick<Settings, 'stsEndpoint' | 'region'>, context: Pick<RunContext, 'aws'>): string | undefined {
+export function stsOrigin(
+  settings: Pick<Settings, 'stsEndpoint' | 'region'>,
+  context: Pick<RunContext, 'aws'>,
+  /** Whether the shared config file sets endpoint options for the profile (shared-config.ts). */
+  sharedConfigSetsEndpoint = false,
+): string | undefined {
   const variables = context.aws.variables;
+  if (settings.stsEndpoint) return settings.stsEndpoint;
+  if (sharedConfigSetsEndpoint) return undefined;
   // The same precedence the inputs were checked with (inputs/endpoints.ts).
-  const explicit = settings.stsEndpoint ?? stsEndpointVariable({ AWS_ENDPOINT_URL_STS: context.aws.stsEndpoint, AWS_ENDPOINT_URL: context.aws.endpointUrl })?.value;
+  const explicit = stsEndpointVariable({ AWS_ENDPOINT_URL_STS: context.aws.stsEndpoint, AWS_ENDPOINT_URL: context.aws.endpointUrl, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: variables['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] })?.value;
   if (explicit) return explicit;
   if ([variables['AWS_USE_FIPS_ENDPOINT'], variables['AWS_USE_DUALSTACK_ENDPOINT']].some((value) => value?.trim().toLowerCase() === 'true')) return undefined;
   const suffix = DNS_SUFFIX[partitionOfRegion(settings.region)];

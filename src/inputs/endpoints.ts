@@ -48,10 +48,16 @@ export function endpointTransportProblem(value: string): string | undefined {
 export interface EndpointVariables {
   readonly AWS_ENDPOINT_URL_STS: string | undefined;
   readonly AWS_ENDPOINT_URL: string | undefined;
+  /** "true": the SDK ignores both variables above (and endpoints in the shared config file). */
+  readonly AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?: string | undefined;
 }
 
-/** The variable the SDK takes the STS endpoint from when the input sts-endpoint is empty: AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL. */
-export function stsEndpointVariable(variables: EndpointVariables): { readonly name: keyof EndpointVariables; readonly value: string } | undefined {
+/**
+ * The variable the SDK takes the STS endpoint from when the input sts-endpoint is empty:
+ * AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
+ */
+export function stsEndpointVariable(variables: EndpointVariables): { readonly name: 'AWS_ENDPOINT_URL_STS' | 'AWS_ENDPOINT_URL'; readonly value: string } | undefined {
+  if (variables.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true') return undefined;
   if (variables.AWS_ENDPOINT_URL_STS) return { name: 'AWS_ENDPOINT_URL_STS', value: variables.AWS_ENDPOINT_URL_STS };
   if (variables.AWS_ENDPOINT_URL) return { name: 'AWS_ENDPOINT_URL', value: variables.AWS_ENDPOINT_URL };
   return undefined;

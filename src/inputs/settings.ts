@@ -110,7 +110,13 @@ export function parseSettings(read: InputReader, context: RunContext, origin?: (
   }
   inputs.otherProblem(proxyVariableProblem(httpProxy !== '', context.proxy));
   // The endpoint the SDK will use, wherever it comes from, receives the token: checked like the input.
-  inputs.otherProblem(stsEndpointVariableProblem(inputs.text('sts-endpoint'), { AWS_ENDPOINT_URL_STS: context.aws.stsEndpoint, AWS_ENDPOINT_URL: context.aws.endpointUrl }));
+  inputs.otherProblem(
+    stsEndpointVariableProblem(inputs.text('sts-endpoint'), {
+      AWS_ENDPOINT_URL_STS: context.aws.stsEndpoint,
+      AWS_ENDPOINT_URL: context.aws.endpointUrl,
+      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: context.aws.variables['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'],
+    }),
+  );
 
   const modes = parseModes(inputs, roleChaining, roleDurationSeconds);
   const chaining = parseChainingOptions(inputs, roleChaining);

@@ -27,17 +27,20 @@ function decodeEntities(text: string, at: number): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(?:([^;&<\s]{1,10});)?/g, (whole: string, body: string | undefined, offset: number) => {
     if (body === undefined) throw new XmlReadError(`a bare "&" near offset ${at + offset}`);
-    const named = ENTITIES[body];
-    if (named !== undefined) return named;
+    const predefined = ENTITIES[body];
+    if (predefined !== undefined) return predefined;
     const code = /^#x[0-9a-fA-F]{1,6}$/.test(body) ? parseInt(body.slice(2), 16) : /^#[0-9]{1,7}$/.test(body) ? Number(body.slice(1)) : NaN;
     if (Number.isNaN(code) || code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-      throw new XmlReadError(`unknown entity ${JSON.stringify(whole)} near offset ${at + offset}`);
+      throw new XmlReadError(`unknown entity ${named(whole)} near offset ${at + offset}`);
     }
     return String.fromCodePoint(code);
   });
 }
 
 const localName = (name: string) => name.slice(name.lastIndexOf(':') + 1);
+
+/** A name from the text, for a message: quoted, and cut at 60 characters (a hostile answer can send a megabyte). */
+const named = (name: string) => JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
 
 /** The root element of `text`; throws XmlReadError on anything this reader does not accept. */
 export function readXml(text: string): XmlNode {
@@ -75,7 +78,7 @@ export function readXml(text: string): XmlNode {
       const close = end('>', open + 2, 'a closing tag');
       const name = localName(text.slice(open + 2, close).trim());
       const top = stack.pop();
-      if (!top || top.name !== name) throw new XmlReadError(`closing tag ${JSON.stringify(name)} at offset ${open} does not match ${top ? JSON.stringify(top.name) : 'any open element'}`);
+      if (!top || top.name !== name) throw new XmlReadError(`closing tag ${named(name)} at offset ${open} does not match ${top ? named(top.name) : 'any open element'}`);
       at = close + 1;
     } else {
       const close = end('>', open + 1, 'a tag');
@@ -92,7 +95,7 @@ export function readXml(text: string): XmlNode {
       at = close + 1;
     }
   }
-  if (stack.length > 0) throw new XmlReadError(`element ${JSON.stringify(stack[stack.length - 1]!.name)} is not closed`);
+  if (stack.length > 0) throw new XmlReadError(`element ${named(stack[stack.length - 1]!.name)} is not closed`);
   if (!root) throw new XmlReadError('no element');
   return root;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { readWebIdentityAnswer, webIdentityForm, type QueryAnswer, type WebIdentityParameters } from '../../src/assume/sts-query.js';
+import { parseRfc3339, readWebIdentityAnswer, webIdentityForm, type QueryAnswer, type WebIdentityParameters } from '../../src/assume/sts-query.js';
 import { classifyStsError, facts } from '../../src/assume/sts-errors.js';
 import { CORPUS } from '../helpers/corpus.js';
 
@@ -158,5 +158,55 @@ describe('the answer: what is not STS XML is classified as the SDK classifies it
   it('says what was wrong, quoting the start of the body', () => {
     expect(ourReading({ status: 200, headers: {}, body: '<html><body>Login</body></html>' })['message']).toBe('expected an AssumeRoleWithWebIdentityResponse, got "html": "<html><body>Login</body></html>"');
     expect(ourReading({ status: 502, headers: {}, body: '\n\n' })['message']).toBe('HTTP 502 with a body that is not an STS error: (an empty body)');
+  });
+});
+
+describe('what only Keyless reads (the SDK has no opinion)', () => {
+  it.each<[string, number | undefined]>([
+    ['2026-12-07T21:00:00Z', Date.UTC(2026, 11, 7, 21)],
+    ['2026-12-07T21:00:00.123456789Z', Date.UTC(2026, 11, 7, 21, 0, 0, 123)],
+    ['2026-12-07t21:00:00+01:30', Date.UTC(2026, 11, 7, 19, 30)],
+    ['2028-02-29T00:00:00Z', Date.UTC(2028, 1, 29)],
+    ['2026-02-29T00:00:00Z', undefined],
+    ['2026-02-30T00:00:00Z', undefined],
+    ['2026-12-07T24:00:00Z', undefined],
+    ['2026-12-07T21:60:00Z', undefined],
+    ['2026-12-07T21:00:00+25:00', undefined],
+    ['2026-12-07 21:00:00Z', undefined],
+    ['2026-12-07T21:00:00', undefined],
+    [' 2026-12-07T21:00:00Z', undefined],
+  ])('Expiration %s', (text, time) => {
+    const parsed = parseRfc3339(text);
+    if (time === undefined) expect(parsed).toBeNaN();
+    else expect(parsed).toBe(time);
+  });
+
+  it.each<[string, QueryAnswer, Record<string, unknown>]>([
+    [
+      'the <Response><Errors> shape other Query services use, with RequestID',
+      { status: 400, headers: {}, body: '<Response><Errors><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></Errors><RequestID>rid-1</RequestID></Response>' },
+      { kind: 'throttled', name: 'Throttling', message: 'Rate exceeded', requestId: 'rid-1' },
+    ],
+    [
+      'a request id that is not one is not shown',
+      errorAnswer(403, 'AccessDenied', 'no', { 'x-amzn-requestid': 'a b' }),
+      { kind: 'access-denied', requestId: 'rid-error' },
+    ],
+    [
+      'nor one from the body with a line break in it',
+      { status: 400, headers: {}, body: '<ErrorResponse><Error><Code>ValidationError</Code><Message>m</Message></Error><RequestId>x\n::error::y</RequestId></ErrorResponse>' },
+      { kind: 'rejected', requestId: undefined },
+    ],
+  ])('%s', (_, answer, expected) => {
+    expect(ourReading(answer)).toMatchObject(expected);
+  });
+
+  it('an element name of a megabyte is cut in the message', () => {
+    const message = String(ourReading({ status: 200, headers: {}, body: `<${'A'.repeat(1 << 20)}>` })['message']);
+    expect(message.length).toBeLessThan(400);
+    expect(message).toMatch(/^element "A{60}…" is not closed/);
+    const mismatch = String(ourReading({ status: 200, headers: {}, body: `<B></${'A'.repeat(1 << 20)}>` })['message']);
+    expect(mismatch).toMatch(/^closing tag "A{60}…" at offset 3 does not match "B"/);
+    expect(mismatch.length).toBeLessThan(400);
   });
 });

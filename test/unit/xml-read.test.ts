@@ -21,6 +21,16 @@ describe('readXml: what it accepts', () => {
     expect(shape(readXml(text))).toEqual(expected);
   });
 
+  it('nesting of exactly 64 levels is read', () => {
+    let node = readXml(`${'<A>'.repeat(64)}x${'</A>'.repeat(64)}`);
+    let depth = 1;
+    while (node.children.length > 0) {
+      node = node.children[0]!;
+      depth++;
+    }
+    expect([depth, node.text]).toEqual([64, 'x']);
+  });
+
   it('textAt follows a path and says undefined for a missing step', () => {
     const root = readXml('<R><A><B>b</B></A></R>');
     expect(textAt(root, 'A', 'B')).toBe('b');
