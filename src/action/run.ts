@@ -11,16 +11,18 @@ import { failureMessage, withDeadline, type Deadline } from '../shared/deadline.
 import { assumeWithWebIdentity } from '../assume/web-identity.js';
 import type { AssumedRole } from '../assume/sts.js';
 import type { Claims } from '../verify/token.js';
-import { maskSecrets, planExport, type ProfileExport } from '../export/plan.js';
-import { writeExports } from '../export/apply.js';
-import { renderSummary } from '../export/summary.js';
-import { appendAuditRecord, buildAuditRecord, renderAuditSummary, type AuditRecord } from '../job/audit.js';
+import type { ProfileExport } from '../export/plan.js';
+import type { AuditRecord } from '../job/audit.js';
 import { jobPaths, requireJobPaths } from '../job/paths.js';
 import { CLEANUP_STATE, type CleanupEntry, type CleanupState } from '../job/cleanup-state.js';
 import type { ProfileWork } from './profile-step.js';
 import { checkRunnerFiles, type ActionIO } from './runner.js';
 import { keepExistingCredentials, unsetCurrentCredentials, unsetOnInputError } from './existing-credentials.js';
 import type { FallbackReader } from '../inputs/env-fallbacks.js';
+
+// Needed only once STS has answered: loaded while the requests are on the wire (after-credentials.ts).
+let afterCredentials: Promise<typeof import('./after-credentials.js')> | undefined;
+const loadAfterCredentials = () => (afterCredentials ??= import('./after-credentials.js'));
 
 export async function run(io: ActionIO, context: RunContext, inputs: FallbackReader): Promise<void> {
   const startedAt = Date.now();
@@ -68,6 +70,7 @@ async function pipeline(io: ActionIO, givenContext: RunContext, settings: Settin
   const { role, assumed } = obtained;
   if (deadline.expired()) return;
   const assumedAt = performance.now();
+  const { planExport, maskSecrets, writeExports } = await loadAfterCredentials();
 
   const profileExport: ProfileExport | undefined = profileWork && {
     profile: profileWork.profile,
@@ -77,7 +80,7 @@ async function pipeline(io: ActionIO, givenContext: RunContext, settings: Settin
   const plan = planExport(settings, assumed, profileExport);
   maskSecrets(plan, io);
 
-  const audit = writeAudit(io, context, settings, obtained);
+  const audit = await writeAudit(io, context, settings, obtained);
   const cleanup: CleanupEntry[] = [];
   if (profileWork) cleanup.push(...(await profileWork.write(assumed, audit?.file)).cleanup);
   // Saved before the exports, so the post step can undo whatever got written if they fail.
@@ -111,7 +114,7 @@ async function obtain(io: ActionIO, context: RunContext, settings: Settings, dea
     const { assumeChained } = await import('../assume/chain.js');
     return assumeChained(settings, context, deadline, io);
   }
-  const result = await assumeWithWebIdentity(settings, context, deadline, io);
+  const result = await assumeWithWebIdentity(settings, context, deadline, io, { whileWaiting: () => void loadAfterCredentials().catch(() => undefined) });
   return { role: result.role, assumed: result.assumed, token: { value: result.token, claims: result.claims }, tokenAndKeysAt: result.tokenAndKeysAt };
 }
 
@@ -125,7 +128,8 @@ async function withProfileUndone(error: unknown, written: readonly CleanupEntry[
 }
 
 /** Every successful assumption leaves a record; failing to write one is a warning, not a failed deploy. */
-function writeAudit(io: ActionIO, context: RunContext, settings: Settings, obtained: Obtained): { record: AuditRecord; file: string } | undefined {
+async function writeAudit(io: ActionIO, context: RunContext, settings: Settings, obtained: Obtained): Promise<{ record: AuditRecord; file: string } | undefined> {
+  const { buildAuditRecord, appendAuditRecord } = await loadAfterCredentials();
   const record = buildAuditRecord({
     source: 'action',
     now: new Date(),
@@ -159,6 +163,7 @@ async function writeSummary(io: ActionIO, settings: Settings, obtained: Obtained
   try {
     // Chaining has no token: the summary's subject line says so instead.
     const claims = obtained.token?.claims ?? { sub: 'none (role chaining from the credentials in the environment)' };
+    const { renderSummary, renderAuditSummary } = await loadAfterCredentials();
     let html = renderSummary({ settings, role: obtained.role, assumed: obtained.assumed, claims });
     if (audit) html += renderAuditSummary(audit.record, audit.file);
     await io.writeSummary(html);

@@ -56,12 +56,17 @@ export function agentsFor(settings: Settings, context: RunContext): HttpAgents {
   return proxyAgents(proxyFrom({ proxy: settings.httpProxy, noProxy: settings.noProxy }, context.proxy), context.nodeVersion);
 }
 
-export async function assumeWithWebIdentity(settings: Settings, context: RunContext, deadline: Deadline, hooks: PipelineHooks): Promise<WebIdentityResult> {
+export interface PipelineOptions {
+  /** Work to start while the token and keys are on the wire (loading what comes after): called once the connections' first bytes left. */
+  readonly whileWaiting?: () => void;
+}
+
+export async function assumeWithWebIdentity(settings: Settings, context: RunContext, deadline: Deadline, hooks: PipelineHooks, options: PipelineOptions = {}): Promise<WebIdentityResult> {
   const proxied = agentsFor(settings, context);
   // Through a proxy, connections go where the proxy takes them: none is opened ahead.
   const pool = proxied.proxy ? undefined : connectionPool();
   try {
-    return await assumeOnConnections(settings, context, deadline, hooks, pool?.agents ?? proxied, pool);
+    return await assumeOnConnections(settings, context, deadline, hooks, pool?.agents ?? proxied, pool, options);
   } finally {
     pool?.close();
   }
@@ -74,6 +79,7 @@ async function assumeOnConnections(
   hooks: PipelineHooks,
   agents: HttpAgents,
   pool: Pick<ConnectionPool, 'open' | 'secure' | 'sent'> | undefined,
+  options: PipelineOptions,
 ): Promise<WebIdentityResult> {
   const retry = retryPolicy(settings, deadline);
   const timeoutMs = settings.requestTimeoutMs;
@@ -122,6 +128,7 @@ async function assumeOnConnections(
     setImmediate(() => {
       loadVerifier().then((verifier) => verifier.warmUpVerification(), () => undefined);
       if (!stsEndpoint) warmUpSts(settings).catch(() => undefined);
+      options.whileWaiting?.();
     }),
   );
   try {
