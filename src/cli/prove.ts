@@ -81,10 +81,13 @@ export function proveCommand(args: string[], io: AuditIo): Promise<number> {
     if (!host) throw new CliError('this build of keyless cannot read files');
     let result: ProveResult;
     let policies: LoadedPolicy[];
+    /** The policies as given (file and role), for --json. */
+    let sources: [string, string | undefined][];
     let claimText: (proved: boolean) => string;
     if (v.disjoint) {
       if (v.policy !== undefined || only.length > 0) throw new CliError('--disjoint takes two policy files and no --policy or --only');
       if (positionals.length !== 2) throw new CliError(`--disjoint needs exactly two policy files (got ${positionals.length}): keyless ${command} --disjoint A.json B.json`);
+      sources = positionals.map(splitRole);
       policies = await Promise.all(positionals.map((p) => loadPolicy(host, ...splitRole(p), 'policy', `name one as ${p}#ROLE`)));
       claimText = (proved) =>
         proved ? `no single run can assume both ${policies[0]!.label} and ${policies[1]!.label}` : `one run can assume both ${policies[0]!.label} and ${policies[1]!.label}:`;
@@ -93,6 +96,7 @@ export function proveCommand(args: string[], io: AuditIo): Promise<number> {
       if (positionals.length > 0) throw new CliError(`unexpected argument ${JSON.stringify(positionals[0])}; give the policy with --policy FILE (or use --disjoint A B)`);
       if (v.policy === undefined) throw new CliError(`--policy FILE is required, with --only KEY=VALUE[,VALUE…] ("keyless ${command} --help")`);
       if (only.length === 0) throw new CliError('--only KEY=VALUE[,VALUE…] is required: the set of runs the policy should admit at most');
+      sources = [splitRole(v.policy as string)];
       policies = [await loadPolicy(host, ...splitRole(v.policy as string), '--policy', `name one as --policy ${splitRole(v.policy as string)[0]}#ROLE`)];
       claimText = (proved) =>
         proved ? `every run ${policies[0]!.label} admits has ${describeSet(only)}` : `${policies[0]!.label} admits a run outside ${describeSet(only)}:`;
@@ -101,7 +105,8 @@ export function proveCommand(args: string[], io: AuditIo): Promise<number> {
     for (const p of policies) for (const note of p.notes) io.stderr(`note: ${note}\n`);
     if (result.admitsNothing) io.stderr('note: no statement trusts a GitHub OIDC provider, so the policy admits no GitHub Actions run at all\n');
     if (v.json) {
-      io.stdout(`${JSON.stringify({ proved: result.proved, counterexample: result.counterexample ?? null }, null, 2)}\n`);
+      const proved = sources.map(([file, role]) => ({ file, role: role ?? null }));
+      io.stdout(`${JSON.stringify({ proved: result.proved, policies: proved, counterexample: result.counterexample ?? null }, null, 2)}\n`);
     } else if (result.proved) {
       io.stdout(`PROVED: ${claimText(true)}\n  (${searched(result)})\n`);
     } else {

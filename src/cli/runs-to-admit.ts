@@ -4,7 +4,7 @@
  * (GenerateOptions), the checks that need all of them at once, the flag behind each option for
  * messages, and the single runs the value stands for (test's shorthand, RunDescription). Pure.
  */
-import { carriesIds, GenerateError, generatedSubjects, type GenerateOptions } from '../trust/index.js';
+import { GenerateError, generatedSubjects, splitInlineIds, type GenerateOptions } from '../trust/index.js';
 import type { RunDescription } from '../trust/run-claims.js';
 import type { RequiredFlag } from './args.js';
 import { CliError } from './inputs.js';
@@ -145,9 +145,9 @@ export const RUNS_TO_ADMIT_HELP = `The runs to admit:
 export function runDescriptions(options: GenerateOptions): RunDescription[] {
   generatedSubjects(options); // the same checks as generate, the same messages
   const repositories = [options.repository, ...(options.additionalRepositories ?? [])].flatMap((raw, i) => {
-    const inline = carriesIds(raw) ? /^([^@/]+)@([^@/]+)\/([^@/]+)@([^@/]+)$/.exec(raw) : null;
-    const ids = inline ? { ownerId: inline[2]!, repositoryId: inline[4]! } : i === 0 && options.ownerId !== undefined ? { ownerId: options.ownerId, repositoryId: options.repositoryId! } : undefined;
-    const repository = inline ? `${inline[1]}/${inline[3]}` : raw;
+    const inline = splitInlineIds(raw);
+    const ids = inline ? { ownerId: inline.ownerId, repositoryId: inline.repositoryId } : i === 0 && options.ownerId !== undefined ? { ownerId: options.ownerId, repositoryId: options.repositoryId! } : undefined;
+    const repository = inline?.repository ?? raw;
     if (ids === undefined) return [{ repository }];
     const immutable = { repository, ...ids, subjectForm: 'immutable' as const };
     return options.includeNameOnly ? [immutable, { repository, ...ids }] : [immutable];

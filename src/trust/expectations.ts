@@ -7,6 +7,7 @@ import { evaluateTrustPolicy, type TrustDecision } from './evaluate.js';
 import type { LNode, MapEntry } from './audit/located.js';
 import { toPlain } from './audit/located.js';
 import { runClaims, RunError, type RunDescription } from './run-claims.js';
+import { splitInlineIds } from './generate.js';
 
 export interface RunCase {
   readonly expect: 'allow' | 'deny';
@@ -42,6 +43,8 @@ const SHORTHAND: Record<string, keyof RunDescription> = {
   issuer: 'issuer', enterprise: 'enterprise', enterprise_id: 'enterpriseId', subject: 'subjectForm', subject_claims: 'subjectClaims',
   visibility: 'visibility', runner_environment: 'runnerEnvironment', head_ref: 'headRef', base_ref: 'baseRef',
 };
+/** Shorthand keys that set the ref: `branch: main` is `ref: refs/heads/main`, `tag: v1` is `ref: refs/tags/v1`. */
+const REF_KEYS: Record<string, string> = { ref: '', branch: 'refs/heads/', tag: 'refs/tags/' };
 const TOP_LEVEL = new Set(['policy', 'role', 'allow', 'deny', 'defaults']);
 
 function scalarText(node: LNode, what: string): string {
@@ -53,11 +56,19 @@ function scalarText(node: LNode, what: string): string {
 
 function shorthand(entries: readonly MapEntry[], where: string): Partial<Record<keyof RunDescription, unknown>> {
   const out: Partial<Record<keyof RunDescription, unknown>> = {};
+  const refKeys = entries.filter((e) => e.key in REF_KEYS);
+  if (refKeys.length > 1) throw new ExpectationError(`${where}: give one of ref, branch or tag, not ${refKeys.map((e) => e.key).join(' and ')}`, refKeys[1]!.keyLine);
   for (const e of entries) {
     if (e.key === 'name') continue;
+    const refPrefix = REF_KEYS[e.key];
+    if (refPrefix !== undefined && e.key !== 'ref') {
+      const name = scalarText(e.value, `${where}: ${e.key}`);
+      out.ref = name.startsWith(refPrefix) ? name : `${refPrefix}${name}`;
+      continue;
+    }
     const field = SHORTHAND[e.key];
     if (!field) {
-      throw new ExpectationError(`${where}: unknown field ${JSON.stringify(e.key)}; expected claims, name, or the shorthand ${Object.keys(SHORTHAND).join(', ')}`, e.keyLine);
+      throw new ExpectationError(`${where}: unknown field ${JSON.stringify(e.key)}; expected claims, name, or the shorthand ${[...Object.keys(SHORTHAND), 'branch', 'tag'].join(', ')}`, e.keyLine);
     }
     if (field === 'subjectClaims') {
       if (e.value.kind !== 'seq') throw new ExpectationError(`${where}: subject_claims must be a list such as [repo, context, job_workflow_ref]`, e.keyLine);
@@ -70,7 +81,38 @@ function shorthand(entries: readonly MapEntry[], where: string): Partial<Record<
       out[field] = scalarText(e.value, `${where}: ${e.key}`);
     }
   }
-  return out;
+  return withInlineIds(out, entries, where);
+}
+
+/**
+ * `repository: OWNER@OWNER_ID/REPO@REPO_ID`, as generate and setup take it: the repository, its
+ * two ids, and GitHub's immutable subject unless `subject` says otherwise. Ids given twice must agree.
+ */
+function withInlineIds(out: Partial<Record<keyof RunDescription, unknown>>, entries: readonly MapEntry[], where: string): Partial<Record<keyof RunDescription, unknown>> {
+  const inline = typeof out.repository === 'string' ? splitInlineIds(out.repository) : undefined;
+  if (!inline) return out;
+  const entry = entries.find((e) => e.key === 'repository');
+  for (const [what, id] of [['owner id', inline.ownerId], ['repository id', inline.repositoryId]] as const) {
+    if (!/^\d+$/.test(id)) throw new ExpectationError(`${where}: repository ${JSON.stringify(out.repository)}: the ${what} ${JSON.stringify(id)} is not a number (GitHub's numeric id)`, entry?.keyLine ?? 0);
+  }
+  for (const [field, id] of [['ownerId', inline.ownerId], ['repositoryId', inline.repositoryId]] as const) {
+    if (out[field] !== undefined && out[field] !== id) {
+      const entry = entries.find((e) => SHORTHAND[e.key] === field);
+      throw new ExpectationError(`${where}: ${entry?.key ?? field} ${JSON.stringify(out[field])} disagrees with the repository's ${JSON.stringify(id)}`, entry?.keyLine ?? 0);
+    }
+  }
+  return { ...out, repository: inline.repository, ownerId: inline.ownerId, repositoryId: inline.repositoryId, subjectForm: out.subjectForm ?? 'immutable' };
+}
+
+/**
+ * What a case takes from the defaults: everything, except the ids of the defaults' repository when
+ * the case names another one (a repository id belongs to one repository, an owner id to one owner).
+ */
+function inheritedFrom(defaults: Partial<Record<keyof RunDescription, unknown>>, own: Partial<Record<keyof RunDescription, unknown>>): Partial<Record<keyof RunDescription, unknown>> {
+  if (typeof own.repository !== 'string' || typeof defaults.repository !== 'string' || own.repository === defaults.repository) return defaults;
+  const owner = (repository: unknown) => String(repository).split('/')[0];
+  const { repositoryId: _repositoryId, ownerId, ...rest } = defaults;
+  return owner(own.repository) === owner(defaults.repository) && ownerId !== undefined ? { ...rest, ownerId } : rest;
 }
 
 function runCase(node: LNode, expect: 'allow' | 'deny', index: number, defaults: Partial<Record<keyof RunDescription, unknown>>): RunCase {
@@ -86,7 +128,8 @@ function runCase(node: LNode, expect: 'allow' | 'deny', index: number, defaults:
     const claims = toPlain(claimsEntry.value) as Record<string, unknown>;
     return { expect, index, line: node.line, label: label ?? String(claims.sub ?? '(claims)'), claims };
   }
-  const run = { ...defaults, ...shorthand(node.entries, where) };
+  const own = shorthand(node.entries, where);
+  const run = { ...inheritedFrom(defaults, own), ...own };
   if (run.repository === undefined) throw new ExpectationError(`${where}: repository (OWNER/REPO) is required, or give claims`, node.line);
   try {
     const claims = runClaims(run as unknown as RunDescription);

@@ -107,6 +107,12 @@ export function carriesIds(repository: string): boolean {
   return INLINE_IDS.test(repository);
 }
 
+/** `OWNER@OWNER_ID/REPO@REPO_ID` as `OWNER/REPO` and its two ids; undefined for any other form. Unchecked. */
+export function splitInlineIds(repository: string): { readonly repository: string; readonly ownerId: string; readonly repositoryId: string } | undefined {
+  const inline = INLINE_IDS.exec(repository);
+  return inline ? { repository: `${inline[1]}/${inline[3]}`, ownerId: inline[2]!, repositoryId: inline[4]! } : undefined;
+}
+
 /** `OWNER/REPO` or `OWNER@OWNER_ID/REPO@REPO_ID`; `option` names the option at fault. */
 function parseRepository(raw: string, option: string): RepositoryRef {
   const inline = INLINE_IDS.exec(raw);

@@ -6,7 +6,7 @@ export { evaluateTrustPolicy, formatDecision, looksLikeTemplate } from './evalua
 export type { EvaluateOptions, StatementReason, StatementResult, TrustDecision } from './evaluate.js';
 export { hasLintErrors, lintTrustPolicy, LINT_RULES } from './lint.js';
 export type { LintFinding, LintOptions, LintRuleId, LintSeverity } from './lint.js';
-export { ACCOUNT_PLACEHOLDER, carriesIds, checkedWorkflows, GenerateError, generatedSubjects, generateTrustPolicy } from './generate.js';
+export { ACCOUNT_PLACEHOLDER, carriesIds, splitInlineIds, checkedWorkflows, GenerateError, generatedSubjects, generateTrustPolicy } from './generate.js';
 export type { GenerateOptions } from './generate.js';
 export { parseConditionElement, parseTrustPolicy, TrustPolicyError } from './policy.js';
 export type { ParsedPolicy, ParsedStatement, TrustPolicyDocument, TrustPolicyStatement } from './policy.js';

@@ -99,8 +99,9 @@ describe('trust-policy prove', () => {
   it('a counterexample is a run evaluate admits: exit 3', async () => {
     const r = await keyless(['trust-policy', 'prove', '--policy', 'roles/any-ref.json', '--only', 'environment=production', '--json'], { cwd: work });
     expect(r.code).toBe(3);
-    const doc = json<{ proved: boolean; counterexample: Record<string, string> }>(r);
-    expect(Object.keys(doc)).toEqual(['proved', 'counterexample']);
+    const doc = json<{ proved: boolean; policies: unknown[]; counterexample: Record<string, string> }>(r);
+    expect(Object.keys(doc)).toEqual(['proved', 'policies', 'counterexample']);
+    expect(doc.policies).toEqual([{ file: 'roles/any-ref.json', role: null }]);
     expect(doc.proved).toBe(false);
     expect(doc.counterexample.repository).toBe('octo-org/app');
     expect(doc.counterexample.environment).not.toBe('production');
@@ -118,6 +119,11 @@ describe('trust-policy prove', () => {
     expect(overlap.code).toBe(3);
     expect(overlap.stdout).toMatch(/COUNTEREXAMPLE: one run can assume both/);
     expect(overlap.stdout).toMatch(/"sub": "repo:octo-org\/app:environment:production"/);
+    const asJson = json<{ proved: boolean; policies: unknown[] }>(await keyless(['trust-policy', 'prove', '--disjoint', 'roles/any-ref.json', 'roles/deploy-prod.json', '--json'], { cwd: work }));
+    expect(asJson.policies).toEqual([
+      { file: 'roles/any-ref.json', role: null },
+      { file: 'roles/deploy-prod.json', role: null },
+    ]);
   });
 
   it('a corpus policy pinning the repository, through a rendered principal', async () => {

@@ -52,6 +52,29 @@ allow:
     expect(specs[1]!.cases[0]!.claims.sub).toBe('repo:o/r:pull_request');
   });
 
+  it.each<[string, string, Record<string, string>]>([
+    ['branch: a branch name', '{ repository: o/r, branch: release/1 }', { ref: 'refs/heads/release/1', ref_type: 'branch', sub: 'repo:o/r:ref:refs/heads/release/1' }],
+    ['branch: a full ref is taken as is', '{ repository: o/r, branch: refs/heads/main }', { ref: 'refs/heads/main' }],
+    ['tag: a tag name', '{ repository: o/r, tag: v1.2.0 }', { ref: 'refs/tags/v1.2.0', ref_type: 'tag', sub: 'repo:o/r:ref:refs/tags/v1.2.0' }],
+    ['repository with its ids: the immutable subject', '{ repository: octo-org@65/app@74, environment: prod }', { repository: 'octo-org/app', repository_owner_id: '65', repository_id: '74', sub: 'repo:octo-org@65/app@74:environment:prod' }],
+    ['…unless subject says name-only', '{ repository: octo-org@65/app@74, environment: prod, subject: name-only }', { repository_id: '74', sub: 'repo:octo-org/app:environment:prod' }],
+  ])('shorthand %s', async (_, run, claims) => {
+    const [spec] = await parse(`policy: a.json\nallow:\n  - ${run}\n`);
+    expect(spec!.cases[0]!.claims).toMatchObject(claims);
+  });
+
+  it('a case naming another repository does not take the ids of the defaults\' repository', async () => {
+    const [spec] = await parse(`policy: a.json
+defaults: { repository: octo-org@65/app@74, environment: prod }
+allow:
+  - { name: same }
+  - { name: sibling, repository: octo-org/api, repository_id: "80" }
+  - { name: elsewhere, repository: other/app, subject: name-only }
+`);
+    expect(spec!.cases.map((c) => c.claims.sub)).toEqual(['repo:octo-org@65/app@74:environment:prod', 'repo:octo-org@65/api@80:environment:prod', 'repo:other/app:environment:prod']);
+    expect(spec!.cases[2]!.claims).not.toHaveProperty('repository_id');
+  });
+
   it.each([
     ['allow: []\n', 1, /policy .* is required/],
     ['policy: a.json\nallow:\n  - { repository: o/r, repo: x }\n', 3, /unknown field "repo"/],
@@ -60,6 +83,10 @@ allow:
     ['policy: a.json\nallow:\n  - { repository: not-a-repo }\n', 3, /repository: "not-a-repo" is not OWNER\/REPO/],
     ['policy: a.json\nallow:\n  - { repository: o/r, subject: immutable }\n', 3, /needs owner_id and repository_id/],
     ['policy: a.json\nexpect: []\n', 2, /unknown key "expect"/],
+    ['policy: a.json\nallow:\n  - { repository: o/r, branch: main, tag: v1 }\n', 3, /give one of ref, branch or tag, not branch and tag/],
+    ['policy: a.json\nallow:\n  - { repository: o/r, ref: refs/heads/x, branch: main }\n', 3, /give one of ref, branch or tag, not ref and branch/],
+    ['policy: a.json\nallow:\n  - { repository: o@1/r@2, repository_id: "3" }\n', 3, /repository_id "3" disagrees with the repository's "2"/],
+    ['policy: a.json\nallow:\n  - { repository: o@x/r@2 }\n', 3, /repository "o@x\/r@2": the owner id "x" is not a number/],
     ['policy: a.json\n', 1, /no runs/],
   ])('refuses %j at line %i', async (text, line, message) => {
     const attempt = parse(text);
