@@ -24,6 +24,19 @@ import type { FallbackReader } from '../inputs/env-fallbacks.js';
 let afterCredentials: Promise<typeof import('./after-credentials.js')> | undefined;
 const loadAfterCredentials = () => (afterCredentials ??= import('./after-credentials.js'));
 
+/** The chunk, or an error that says what happened: the role was assumed, nothing was exported. */
+async function afterCredentialsFor(role: RoleArn): Promise<typeof import('./after-credentials.js')> {
+  try {
+    return await loadAfterCredentials();
+  } catch (error) {
+    throw new KeylessError(
+      'export-failed',
+      `STS issued credentials for ${role.arn}, but Keyless could not load its export code (${(error as Error).message}); nothing was exported.`,
+      ["The action's dist/ folder is incomplete: use a released tag or commit of the action, whose dist/ is complete."],
+    );
+  }
+}
+
 export async function run(io: ActionIO, context: RunContext, inputs: FallbackReader): Promise<void> {
   const startedAt = Date.now();
   try {
@@ -70,7 +83,7 @@ async function pipeline(io: ActionIO, givenContext: RunContext, settings: Settin
   const { role, assumed } = obtained;
   if (deadline.expired()) return;
   const assumedAt = performance.now();
-  const { planExport, maskSecrets, writeExports } = await loadAfterCredentials();
+  const { planExport, maskSecrets, writeExports } = await afterCredentialsFor(role);
 
   const profileExport: ProfileExport | undefined = profileWork && {
     profile: profileWork.profile,

@@ -1,32 +1,43 @@
 /**
- * Whether the shared AWS config file sets, for the active profile, something the SDK would apply to
- * STS's endpoint (endpoint_url, a services section, FIPS, dual-stack, ignoring configured
- * endpoints). Keyless then leaves the STS call to the SDK, as before it called STS itself, instead
- * of sending the token where the SDK would not. Reads one file, before any request.
+ * Whether the shared AWS config or credentials file sets anything the SDK could apply to STS's
+ * endpoint (endpoint_url, a services section, FIPS, dual-stack, ignoring configured endpoints).
+ * Keyless then leaves the STS call to the SDK, as before it called STS itself, instead of sending
+ * the token where the SDK would not. Conservative on purpose: a key in any section counts, since
+ * the SDK's profile rules (merged sections, `[profile default]`, comments, quoting) are its own.
+ * Reads two files, before any request.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readFileBoundedSync } from '../shared/bounded-read.js';
-import { configSection, parseIni } from '../job/ini.js';
 
-const ENDPOINT_KEYS = new Set(['endpoint_url', 'services', 'use_fips_endpoint', 'use_dualstack_endpoint', 'ignore_configured_endpoint_urls']);
+const ENDPOINT_KEY = /^\s*(endpoint_url|services|use_fips_endpoint|use_dualstack_endpoint|ignore_configured_endpoint_urls)\s*=/im;
 
-/** The keys of a config file's profile section that touch endpoints, in the order they appear. Pure. */
-export function endpointKeysOf(text: string, profile: string): string[] {
-  const section = parseIni(text).sections.find((s) => s.name === configSection(profile));
-  return (section?.lines ?? []).map((line) => /^\s*([A-Za-z_]+)\s*=/.exec(line)?.[1]?.toLowerCase()).filter((key): key is string => key !== undefined && ENDPOINT_KEYS.has(key));
+/** Whether a config or credentials file's text sets an endpoint option anywhere. Pure. */
+export function setsEndpointOption(text: string): boolean {
+  return ENDPOINT_KEY.test(text);
+}
+
+/** A path as the SDK takes it from AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE: `~/` is the home folder. */
+const expandHome = (path: string, home: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : path);
+
+export interface SharedFiles {
+  /** AWS_CONFIG_FILE */
+  readonly configFile: string | undefined;
+  /** AWS_SHARED_CREDENTIALS_FILE */
+  readonly credentialsFile: string | undefined;
 }
 
 /**
- * AWS_CONFIG_FILE, else ~/.aws/config, as the SDK finds it. A file that is missing, unreadable or
- * over 1 MiB sets nothing here (the SDK would then fail or read it itself; Keyless does not guess).
+ * The two files as the SDK finds them. One that is missing, unreadable or over 1 MiB sets nothing
+ * here (the SDK would fail on it or ignore it; Keyless does not guess).
  */
-export function sharedConfigSetsStsEndpoint(configFile: string | undefined, profile: string | undefined): boolean {
-  let text: string;
-  try {
-    text = readFileBoundedSync(configFile ?? join(homedir(), '.aws', 'config'), { maxBytes: 1024 * 1024 });
-  } catch {
-    return false;
-  }
-  return endpointKeysOf(text, profile ?? 'default').length > 0;
+export function sharedFilesSetStsEndpoint(files: SharedFiles, home = homedir()): boolean {
+  const paths = [expandHome(files.configFile ?? join(home, '.aws', 'config'), home), expandHome(files.credentialsFile ?? join(home, '.aws', 'credentials'), home)];
+  return paths.some((path) => {
+    try {
+      return setsEndpointOption(readFileBoundedSync(path, { maxBytes: 1024 * 1024 }));
+    } catch {
+      return false;
+    }
+  });
 }

@@ -71,18 +71,24 @@ const plainId = (id: string | undefined) => (id !== undefined && /^[\w-]{1,128}$
 const headerRequestId = (answer: QueryAnswer) => plainId(flatHeaders(answer.headers)['x-amzn-requestid']);
 
 /** An RFC 3339 date-time, as STS writes Expiration; anything else is refused, not guessed at. */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 
-/** The time an RFC 3339 text names, or NaN; a day or hour that does not exist (Feb 30, 24:00) is NaN, not rolled over. */
+/**
+ * The time an RFC 3339 text names, in ms, or NaN. A day or hour that does not exist (Feb 30,
+ * 24:00) is NaN, not rolled over; a leap second (:60) counts as the next second, as the SDK reads it.
+ */
 export function parseRfc3339(value: string): number {
   const m = RFC3339.exec(value);
   if (!m) return NaN;
-  const [year, month, day, hour, minute, second, offsetHours = '00', offsetMinutes = '00'] = m.slice(1).map((part) => part ?? undefined) as string[];
-  const fields = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  const date = new Date(fields);
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [fraction = '', sign, offsetHours = '0', offsetMinutes = '0'] = m.slice(7);
+  const check = new Date(Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)));
   const exists =
-    date.getUTCFullYear() === Number(year) && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day) && date.getUTCHours() === Number(hour) && date.getUTCMinutes() === Number(minute) && date.getUTCSeconds() === Number(second);
-  return exists && Number(offsetHours) < 24 && Number(offsetMinutes) < 60 ? Date.parse(value) : NaN;
+    check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day && check.getUTCHours() === hour && check.getUTCMinutes() === minute && second <= 60;
+  if (!exists || Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return NaN;
+  const offsetMs = (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  const milliseconds = Number(fraction.slice(1, 4).padEnd(3, '0'));
+  return Date.UTC(year, month - 1, day, hour, minute, second, milliseconds) - offsetMs;
 }
 
 function readDate(value: string | undefined, answer: QueryAnswer, requestId: string | undefined): Date | undefined {

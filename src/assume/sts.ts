@@ -58,13 +58,13 @@ const DNS_SUFFIX: Readonly<Record<string, string>> = { aws: 'amazonaws.com', 'aw
  * The STS endpoint Keyless calls itself (AssumeRoleWithWebIdentity without the SDK) and opens a
  * connection to ahead: sts-endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL (neither
  * when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), else the regional endpoint. Undefined where
- * the SDK's own rules decide (endpoint options in the shared config file, FIPS or dual-stack
+ * the SDK's own rules decide (endpoint options in the shared config files, FIPS or dual-stack
  * endpoints, other partitions): then the SDK calls STS and nothing is opened.
  */
 export function stsOrigin(
   settings: Pick<Settings, 'stsEndpoint' | 'region'>,
   context: Pick<RunContext, 'aws'>,
-  /** Whether the shared config file sets endpoint options for the profile (shared-config.ts). */
+  /** Whether the shared config or credentials file sets endpoint options (shared-config.ts). */
   sharedConfigSetsEndpoint = false,
 ): string | undefined {
   const variables = context.aws.variables;

@@ -17,7 +17,7 @@ import { jobKeyStore } from '../job/key-store.js';
 import { findFailedClaimRule } from '../verify/claim-rules.js';
 import { assumeRoleWithWebIdentity, StsFailure, stsOrigin, warmUpSts, type AssumedRole } from './sts.js';
 import { stsFailureMessage } from './failure-message.js';
-import { sharedConfigSetsStsEndpoint } from './shared-config.js';
+import { sharedFilesSetStsEndpoint } from './shared-config.js';
 import { classifyStsError, hintFor } from './sts-errors.js';
 import { explainAccessDenied } from './explain.js';
 import { checkLifetime } from './lifetime.js';
@@ -101,7 +101,8 @@ async function assumeOnConnections(
   // Every handshake at once, the first thing after the local checks: STS's connection is open by
   // the time the token is verified, and only then carries it. Two to the issuer, for discovery
   // and the JWKS in parallel (Node's client sends one request at a time on a connection).
-  const stsEndpoint = stsOrigin(settings, context, !settings.stsEndpoint && sharedConfigSetsStsEndpoint(context.aws.configFile, context.aws.profile));
+  const sharedFiles = { configFile: context.aws.configFile, credentialsFile: context.aws.variables['AWS_SHARED_CREDENTIALS_FILE'] };
+  const stsEndpoint = stsOrigin(settings, context, !settings.stsEndpoint && sharedFilesSetStsEndpoint(sharedFiles));
   if (pool) {
     if (!fileToken) pool.open(runnerTokenEndpoint(context).url);
     if (!issuerKeys.keptAreFresh()) pool.open(settings.oidcIssuer, 2);

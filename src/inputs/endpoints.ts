@@ -57,7 +57,8 @@ export interface EndpointVariables {
  * AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true.
  */
 export function stsEndpointVariable(variables: EndpointVariables): { readonly name: 'AWS_ENDPOINT_URL_STS' | 'AWS_ENDPOINT_URL'; readonly value: string } | undefined {
-  if (variables.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true') return undefined;
+  // Exactly "true", as the SDK reads it: "TRUE" leaves the SDK on the variables, so Keyless too.
+  if (variables.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
   if (variables.AWS_ENDPOINT_URL_STS) return { name: 'AWS_ENDPOINT_URL_STS', value: variables.AWS_ENDPOINT_URL_STS };
   if (variables.AWS_ENDPOINT_URL) return { name: 'AWS_ENDPOINT_URL', value: variables.AWS_ENDPOINT_URL };
   return undefined;

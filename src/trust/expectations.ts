@@ -81,36 +81,37 @@ function shorthand(entries: readonly MapEntry[], where: string): Partial<Record<
       out[field] = scalarText(e.value, `${where}: ${e.key}`);
     }
   }
-  return withInlineIds(out, entries, where);
+  return out;
 }
 
 /**
- * `repository: OWNER@OWNER_ID/REPO@REPO_ID`, as generate and setup take it: the repository, its
- * two ids, and GitHub's immutable subject unless `subject` says otherwise. Ids given twice must agree.
+ * `repository: OWNER@OWNER_ID/REPO@REPO_ID`, as generate and setup take it, once defaults and the
+ * case are merged: the repository, its two ids, and GitHub's immutable subject unless `subject`
+ * says otherwise. Ids given twice must agree.
  */
-function withInlineIds(out: Partial<Record<keyof RunDescription, unknown>>, entries: readonly MapEntry[], where: string): Partial<Record<keyof RunDescription, unknown>> {
-  const inline = typeof out.repository === 'string' ? splitInlineIds(out.repository) : undefined;
-  if (!inline) return out;
-  const entry = entries.find((e) => e.key === 'repository');
+function withInlineIds(run: Partial<Record<keyof RunDescription, unknown>>, where: string, line: number): Partial<Record<keyof RunDescription, unknown>> {
+  const inline = typeof run.repository === 'string' ? splitInlineIds(run.repository) : undefined;
+  if (!inline) return run;
   for (const [what, id] of [['owner id', inline.ownerId], ['repository id', inline.repositoryId]] as const) {
-    if (!/^\d+$/.test(id)) throw new ExpectationError(`${where}: repository ${JSON.stringify(out.repository)}: the ${what} ${JSON.stringify(id)} is not a number (GitHub's numeric id)`, entry?.keyLine ?? 0);
+    if (!/^\d+$/.test(id)) throw new ExpectationError(`${where}: repository ${JSON.stringify(run.repository)}: the ${what} ${JSON.stringify(id)} is not a number (GitHub's numeric id)`, line);
   }
-  for (const [field, id] of [['ownerId', inline.ownerId], ['repositoryId', inline.repositoryId]] as const) {
-    if (out[field] !== undefined && out[field] !== id) {
-      const entry = entries.find((e) => SHORTHAND[e.key] === field);
-      throw new ExpectationError(`${where}: ${entry?.key ?? field} ${JSON.stringify(out[field])} disagrees with the repository's ${JSON.stringify(id)}`, entry?.keyLine ?? 0);
-    }
+  for (const [field, key, id] of [['ownerId', 'owner_id', inline.ownerId], ['repositoryId', 'repository_id', inline.repositoryId]] as const) {
+    if (run[field] !== undefined && run[field] !== id) throw new ExpectationError(`${where}: ${key} ${JSON.stringify(run[field])} disagrees with the repository's ${JSON.stringify(id)}`, line);
   }
-  return { ...out, repository: inline.repository, ownerId: inline.ownerId, repositoryId: inline.repositoryId, subjectForm: out.subjectForm ?? 'immutable' };
+  return { ...run, repository: inline.repository, ownerId: inline.ownerId, repositoryId: inline.repositoryId, subjectForm: run.subjectForm ?? 'immutable' };
 }
 
 /**
  * What a case takes from the defaults: everything, except the ids of the defaults' repository when
- * the case names another one (a repository id belongs to one repository, an owner id to one owner).
+ * the case names another one (a repository id belongs to one repository, an owner id to one
+ * owner). Ids written into the defaults' repository (`OWNER@ID/REPO@ID`) go with it anyway.
+ * GitHub compares names without regard to case, and so does this.
  */
 function inheritedFrom(defaults: Partial<Record<keyof RunDescription, unknown>>, own: Partial<Record<keyof RunDescription, unknown>>): Partial<Record<keyof RunDescription, unknown>> {
-  if (typeof own.repository !== 'string' || typeof defaults.repository !== 'string' || own.repository === defaults.repository) return defaults;
-  const owner = (repository: unknown) => String(repository).split('/')[0];
+  if (typeof own.repository !== 'string' || typeof defaults.repository !== 'string') return defaults;
+  const name = (repository: string) => (splitInlineIds(repository)?.repository ?? repository).toLowerCase();
+  if (name(own.repository) === name(defaults.repository)) return defaults;
+  const owner = (repository: string) => name(repository).split('/')[0];
   const { repositoryId: _repositoryId, ownerId, ...rest } = defaults;
   return owner(own.repository) === owner(defaults.repository) && ownerId !== undefined ? { ...rest, ownerId } : rest;
 }
@@ -129,7 +130,7 @@ function runCase(node: LNode, expect: 'allow' | 'deny', index: number, defaults:
     return { expect, index, line: node.line, label: label ?? String(claims.sub ?? '(claims)'), claims };
   }
   const own = shorthand(node.entries, where);
-  const run = { ...inheritedFrom(defaults, own), ...own };
+  const run = withInlineIds({ ...inheritedFrom(defaults, own), ...own }, where, node.line);
   if (run.repository === undefined) throw new ExpectationError(`${where}: repository (OWNER/REPO) is required, or give claims`, node.line);
   try {
     const claims = runClaims(run as unknown as RunDescription);

@@ -4,7 +4,7 @@
  * `keyless trail` reads back), and the built action obtains credentials with the SDK's chunks
  * gone from its dist/, so nothing on that path loads them.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,42 @@ describe('the STS request on the wire', () => {
     expect(Object.keys(call!.headers).filter((name) => name.startsWith('amz-sdk') || name.startsWith('x-amz'))).toEqual([]);
     // Unsigned, as the SDK sends it: the token is the credential.
     expect(call!.headers['authorization']).toBeUndefined();
+  });
+});
+
+describe('where Keyless leaves STS to the SDK', () => {
+  it('an endpoint_url in the shared config file: the SDK takes the call, to that endpoint, as it always did', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyless-shared-config-'));
+    try {
+      const config = join(dir, 'config');
+      writeFileSync(config, `[default]\nendpoint_url = ${fakes.sts.url}\n`);
+      // Without the wiring the call would go to the regional endpoint on the internet: bounded, and failing.
+      const result = await runAction({
+        inputs: { ...fakes.inputs, 'retry-max-attempts': '1', 'action-timeout-s': '8' },
+        env: { ...fakes.env, AWS_ENDPOINT_URL_STS: undefined, AWS_CONFIG_FILE: config },
+      });
+      expect(result.exitCode, result.stdout).toBe(0);
+      const [call] = fakes.sts.calls;
+      expect(call!.action).toBe('AssumeRoleWithWebIdentity');
+      expect(call!.headers['amz-sdk-invocation-id']).toBeDefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the job summary', () => {
+  it('is appended to the runner\'s file, never created: a missing one is a warning, and stays missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyless-summary-'));
+    try {
+      const summary = join(dir, 'gone', 'step_summary');
+      const result = await runAction({ inputs: fakes.inputs, env: { ...fakes.env, GITHUB_STEP_SUMMARY: summary } });
+      expect(result.exitCode, result.stdout).toBe(0);
+      expect(result.stdout).toMatch(/::warning::Could not write the job summary: ENOENT/);
+      expect(existsSync(summary)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -68,11 +68,25 @@ allow:
 defaults: { repository: octo-org@65/app@74, environment: prod }
 allow:
   - { name: same }
-  - { name: sibling, repository: octo-org/api, repository_id: "80" }
-  - { name: elsewhere, repository: other/app, subject: name-only }
+  - { name: elsewhere, repository: other/app }
+  - { name: its own ids, repository: other@9/app@10 }
 `);
-    expect(spec!.cases.map((c) => c.claims.sub)).toEqual(['repo:octo-org@65/app@74:environment:prod', 'repo:octo-org@65/api@80:environment:prod', 'repo:other/app:environment:prod']);
-    expect(spec!.cases[2]!.claims).not.toHaveProperty('repository_id');
+    expect(spec!.cases.map((c) => c.claims.sub)).toEqual(['repo:octo-org@65/app@74:environment:prod', 'repo:other/app:environment:prod', 'repo:other@9/app@10:environment:prod']);
+    expect(spec!.cases[1]!.claims).not.toHaveProperty('repository_id');
+    const [, explicit] = await parse(`policy: a.json
+allow: [{ repository: o/r }]
+---
+policy: b.json
+defaults: { repository: octo-org/app, owner_id: "65", repository_id: "74", subject: immutable, environment: prod }
+allow:
+  - { name: "same, in other case", repository: Octo-Org/App }
+  - { name: sibling, repository: octo-org/api, repository_id: "80" }
+`);
+    expect(explicit!.cases.map((c) => c.claims.sub)).toEqual(['repo:Octo-Org@65/App@74:environment:prod', 'repo:octo-org@65/api@80:environment:prod']);
+  });
+
+  it('an explicit immutable subject in the defaults, and a case naming another repository without ids: refused, naming what is missing', async () => {
+    await expect(parse('policy: a.json\ndefaults: { repository: o/r, owner_id: "1", repository_id: "2", subject: immutable }\nallow:\n  - { repository: x/y }\n')).rejects.toThrow(/needs owner_id and repository_id/);
   });
 
   it.each([

@@ -2,38 +2,48 @@
  * What makes Keyless leave the STS call to the SDK, read from the shared config file, and where a
  * direct call goes for an endpoint URL: the SDK's own choice, with the SDK as the oracle.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { endpointKeysOf, sharedConfigSetsStsEndpoint } from '../../src/assume/shared-config.js';
+import { setsEndpointOption, sharedFilesSetStsEndpoint } from '../../src/assume/shared-config.js';
 import { requestUrl } from '../../src/assume/sts-direct.js';
 import { stsEndpointVariable } from '../../src/inputs/endpoints.js';
 
-describe('endpointKeysOf: the profile section of a config file', () => {
-  it.each<[string, string, string, string[]]>([
-    ['nothing about endpoints', '[default]\nregion = us-east-1\noutput = json\n', 'default', []],
-    ['endpoint_url in the default profile', '[default]\nendpoint_url = http://localhost:4566\n', 'default', ['endpoint_url']],
-    ['a services section named by the profile', '[profile ci]\nservices = local\n[services local]\nsts =\n  endpoint_url = http://localhost:4566\n', 'ci', ['services']],
-    ['FIPS and dual-stack, keys in any case', '[profile ci]\nUse_FIPS_Endpoint = true\nuse_dualstack_endpoint=true\n', 'ci', ['use_fips_endpoint', 'use_dualstack_endpoint']],
-    ['another profile is not read', '[profile other]\nendpoint_url = http://localhost:4566\n[default]\nregion = eu-west-1\n', 'default', []],
-    ['a profile header spelled with extra spaces', '[profile   ci]\nignore_configured_endpoint_urls = true\n', 'ci', ['ignore_configured_endpoint_urls']],
-  ])('%s', (_, text, profile, keys) => {
-    expect(endpointKeysOf(text, profile)).toEqual(keys);
+describe('setsEndpointOption: any section of a config or credentials file', () => {
+  it.each<[string, string, boolean]>([
+    ['nothing about endpoints', '[default]\nregion = us-east-1\noutput = json\n', false],
+    ['endpoint_url in the default profile', '[default]\nendpoint_url = http://localhost:4566\n', true],
+    ['a services section', '[profile ci]\nservices = local\n[services local]\nsts =\n  endpoint_url = http://localhost:4566\n', true],
+    ['FIPS, the key in any case', '[profile ci]\nUse_FIPS_Endpoint = true\n', true],
+    ['dual-stack without spaces', '[x]\nuse_dualstack_endpoint=true\n', true],
+    ['in another profile too (conservative: the SDK picks profiles by its own rules)', '[profile other]\nendpoint_url = http://localhost:4566\n[default]\nregion = eu-west-1\n', true],
+    ['ignore_configured_endpoint_urls', '[profile "ci"]\nignore_configured_endpoint_urls = true\n', true],
+    ['a comment that mentions a key is not a key', '[default]\n# endpoint_url = http://localhost:4566\nregion = eu-west-1\n', false],
+    ['a key that only starts like one', '[default]\nendpoint_url_note = x\n', false],
+  ])('%s', (_, text, sets) => {
+    expect(setsEndpointOption(text)).toBe(sets);
   });
 });
 
-describe('sharedConfigSetsStsEndpoint: the file as the SDK finds it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'keyless-config-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describe('sharedFilesSetStsEndpoint: the files as the SDK finds them', () => {
+  const home = mkdtempSync(join(tmpdir(), 'keyless-config-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  };
 
-  it('reads AWS_CONFIG_FILE for the profile; a missing file sets nothing', () => {
-    const file = join(dir, 'config');
-    writeFileSync(file, '[profile ci]\nendpoint_url = http://localhost:4566\n');
-    expect(sharedConfigSetsStsEndpoint(file, 'ci')).toBe(true);
-    expect(sharedConfigSetsStsEndpoint(file, undefined)).toBe(false);
-    expect(sharedConfigSetsStsEndpoint(join(dir, 'missing'), 'ci')).toBe(false);
+  it('~/.aws/config and ~/.aws/credentials by default, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE (with ~/) when set; missing files set nothing', () => {
+    const none = { configFile: undefined, credentialsFile: undefined };
+    expect(sharedFilesSetStsEndpoint(none, home)).toBe(false);
+    write(join(home, '.aws', 'credentials'), '[default]\nendpoint_url = http://localhost:4566\n');
+    expect(sharedFilesSetStsEndpoint(none, home)).toBe(true);
+    expect(sharedFilesSetStsEndpoint({ configFile: undefined, credentialsFile: '~/elsewhere' }, home)).toBe(false);
+    write(join(home, 'elsewhere'), '[default]\nuse_fips_endpoint = true\n');
+    expect(sharedFilesSetStsEndpoint({ configFile: '~/missing', credentialsFile: '~/elsewhere' }, home)).toBe(true);
+    expect(sharedFilesSetStsEndpoint({ configFile: join(home, 'elsewhere'), credentialsFile: join(home, 'missing') }, home)).toBe(true);
   });
 });
 
@@ -41,7 +51,8 @@ describe('stsEndpointVariable', () => {
   it.each<[string, Record<string, string | undefined>, string | undefined]>([
     ['AWS_ENDPOINT_URL_STS first', { AWS_ENDPOINT_URL_STS: 'https://a.test', AWS_ENDPOINT_URL: 'https://b.test' }, 'AWS_ENDPOINT_URL_STS'],
     ['AWS_ENDPOINT_URL without it', { AWS_ENDPOINT_URL_STS: undefined, AWS_ENDPOINT_URL: 'https://b.test' }, 'AWS_ENDPOINT_URL'],
-    ['neither when the SDK is told to ignore them', { AWS_ENDPOINT_URL_STS: 'http://10.0.0.1', AWS_ENDPOINT_URL: undefined, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: ' True ' }, undefined],
+    ['neither when the SDK is told to ignore them', { AWS_ENDPOINT_URL_STS: 'http://10.0.0.1', AWS_ENDPOINT_URL: undefined, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, undefined],
+    ['"TRUE" is not "true" to the SDK: the variable counts', { AWS_ENDPOINT_URL_STS: 'https://a.test', AWS_ENDPOINT_URL: undefined, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' }, 'AWS_ENDPOINT_URL_STS'],
   ])('%s', (_, variables, name) => {
     expect(stsEndpointVariable(variables as never)?.name).toBe(name);
   });

@@ -17,7 +17,8 @@ describe('stsOrigin', () => {
     ['FIPS: the SDK decides, nothing opened', 'us-east-1', undefined, { AWS_USE_FIPS_ENDPOINT: 'true' }, undefined],
     ['dual-stack: the SDK decides, nothing opened', 'us-east-1', undefined, { AWS_USE_DUALSTACK_ENDPOINT: 'TRUE' }, undefined],
     ['an isolated partition: nothing opened', 'us-iso-east-1', undefined, {}, undefined],
-    ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: the variables are ignored, as the SDK ignores them', 'eu-west-1', undefined, { AWS_ENDPOINT_URL_STS: 'https://vpce.example.test', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' }, 'https://sts.eu-west-1.amazonaws.com'],
+    ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: the variables are ignored, as the SDK ignores them', 'eu-west-1', undefined, { AWS_ENDPOINT_URL_STS: 'https://vpce.example.test', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, 'https://sts.eu-west-1.amazonaws.com'],
+    ['…only "true" exactly, as the SDK reads it', 'eu-west-1', undefined, { AWS_ENDPOINT_URL_STS: 'https://vpce.example.test', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' }, 'https://vpce.example.test'],
     ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS false: the variable counts', 'eu-west-1', undefined, { AWS_ENDPOINT_URL: 'https://vpce.example.test', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false' }, 'https://vpce.example.test'],
     ['the input is code config: the ignore flag does not touch it', 'eu-west-1', 'https://sts.example.test', { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, 'https://sts.example.test'],
   ])('%s', (_name, region, stsEndpoint, variables, expected) => {
@@ -25,7 +26,7 @@ describe('stsOrigin', () => {
   });
 
   it.each([
-    ['endpoint options in the shared config file: the SDK decides', undefined, { AWS_ENDPOINT_URL_STS: 'https://vpce.example.test' }, undefined],
+    ['endpoint options in the shared config files: the SDK decides', undefined, { AWS_ENDPOINT_URL_STS: 'https://vpce.example.test' }, undefined],
     ['…unless the input names the endpoint', 'https://sts.example.test', {}, 'https://sts.example.test'],
   ])('%s', (_name, stsEndpoint, variables, expected) => {
     expect(stsOrigin({ region: 'eu-west-1', stsEndpoint }, context(variables), true)).toBe(expected);
