@@ -3,8 +3,9 @@
  * help text and default level, one result per finding located at its file and line (paths relative
  * to the working directory, which is the repository root in a workflow).
  */
+import { sarifLog, sarifRule } from '../../shared/sarif.js';
 import { RULES } from './rules.js';
-import type { AuditReport, AuditSeverity } from './types.js';
+import type { AuditReport } from './types.js';
 
 export interface SarifOptions {
   readonly toolVersion: string;
@@ -12,10 +13,6 @@ export interface SarifOptions {
   readonly uriOf: (file: string) => string;
   readonly informationUri?: string;
 }
-
-const LEVEL: Record<AuditSeverity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
-/** GitHub ranks security alerts by this (0.0–10.0): errors high, warnings medium, notes low. */
-const SECURITY_SEVERITY: Record<AuditSeverity, string> = { error: '8.0', warning: '5.0', note: '2.0' };
 
 export function toSarif(report: AuditReport, options: SarifOptions): Record<string, unknown> {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
@@ -26,7 +23,7 @@ export function toSarif(report: AuditReport, options: SarifOptions): Record<stri
       return {
         ruleId: finding.rule,
         ...(ruleIndex.has(finding.rule) ? { ruleIndex: ruleIndex.get(finding.rule) } : {}),
-        level: LEVEL[finding.severity],
+        level: finding.severity,
         message: { text: `${role.role}: ${finding.message} (at ${finding.path})` },
         ...(file !== undefined
           ? {
@@ -45,31 +42,23 @@ export function toSarif(report: AuditReport, options: SarifOptions): Record<stri
       };
     }),
   );
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'keyless',
-            fullName: 'keyless trust-policy audit',
-            version: options.toolVersion,
-            ...(/^\d+\.\d+\.\d+$/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {}),
-            ...(options.informationUri ? { informationUri: options.informationUri } : {}),
-            rules: RULES.map((rule) => ({
-              id: rule.id,
-              name: rule.id.replace(/(^|-)([a-z])/g, (_, _dash: string, c: string) => c.toUpperCase()),
-              shortDescription: { text: rule.summary.length > 120 ? `${rule.summary.slice(0, 117)}...` : rule.summary },
-              fullDescription: { text: rule.summary },
-              help: { text: rule.help.replace(/`/g, ''), markdown: rule.help },
-              defaultConfiguration: { level: LEVEL[rule.severity] },
-              properties: { tags: ['security', 'iam', 'github-actions', 'oidc'], precision: 'very-high', 'security-severity': SECURITY_SEVERITY[rule.severity] },
-            })),
-          },
-        },
-        results,
-      },
-    ],
-  };
+  return sarifLog(
+    {
+      fullName: 'keyless trust-policy audit',
+      version: options.toolVersion,
+      ...(/^\d+\.\d+\.\d+$/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {}),
+      ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+      rules: RULES.map((rule) =>
+        sarifRule({
+          id: rule.id,
+          summary: rule.summary,
+          help: rule.help,
+          level: rule.severity,
+          shortDescription: rule.summary.length > 120 ? `${rule.summary.slice(0, 117)}...` : rule.summary,
+          precision: 'very-high',
+        }),
+      ),
+    },
+    results,
+  );
 }
