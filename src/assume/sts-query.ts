@@ -7,6 +7,7 @@
  */
 import type { AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts';
 import { child, readXml, textAt, XmlReadError, type XmlNode } from '../shared/xml-read.js';
+import { quoteCut } from '../shared/outside-text.js';
 
 export const STS_API_VERSION = '2011-06-15';
 
@@ -63,7 +64,7 @@ function flatHeaders(headers: QueryAnswer['headers']): Record<string, string | u
 /** What a message may show of a body that is not what was expected: its start, on one line. */
 function glimpse(body: string): string {
   const line = body.replace(/\s+/g, ' ').trim();
-  return line === '' ? '(an empty body)' : JSON.stringify(line.length > 120 ? `${line.slice(0, 120)}…` : line);
+  return line === '' ? '(an empty body)' : quoteCut(line, 120);
 }
 
 /** A request id as AWS writes them (a UUID, or letters, digits and dashes); anything else is not shown. */
@@ -94,7 +95,7 @@ export function parseRfc3339(value: string): number {
 function readDate(value: string | undefined, answer: QueryAnswer, requestId: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const at = parseRfc3339(value);
-  if (Number.isNaN(at)) throw new StsAnswerError('StsXmlError', `Expiration ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not an RFC 3339 timestamp`, answer, requestId);
+  if (Number.isNaN(at)) throw new StsAnswerError('StsXmlError', `Expiration ${quoteCut(value, 60)} is not an RFC 3339 timestamp`, answer, requestId);
   return new Date(at);
 }
 

@@ -31,6 +31,14 @@ export function quote(value: unknown): string {
   return json.replace(UNSAFE, escapeChar).replace(LEGACY_COMMAND, '#\\u0023[');
 }
 
+/**
+ * quote() of at most `max` characters of the text, "…" marking the cut: for names and bodies from
+ * an answer that can be a megabyte long.
+ */
+export function quoteCut(value: string, max: number): string {
+  return quote(value.length > max ? `${value.slice(0, max)}…` : value);
+}
+
 /** Plain characters that need no quoting to read unambiguously in a log line. */
 const PLAIN = /^[\w .,:;@+=/*?()[\]{}<>!#$%&'~^|-]+$/;
 

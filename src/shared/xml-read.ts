@@ -4,6 +4,7 @@
  * entity of its own) is refused, attributes are skipped, namespaces are dropped to local names.
  * One pass over the text, depth bounded, so a hostile answer costs at most its length. Pure.
  */
+import { quoteCut } from './outside-text.js';
 
 export interface XmlNode {
   /** The local name (`sts:Code` → `Code`). */
@@ -40,7 +41,7 @@ function decodeEntities(text: string, at: number): string {
 const localName = (name: string) => name.slice(name.lastIndexOf(':') + 1);
 
 /** A name from the text, for a message: quoted, and cut at 60 characters (a hostile answer can send a megabyte). */
-const named = (name: string) => JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
+const named = (name: string) => quoteCut(name, 60);
 
 /** The root element of `text`; throws XmlReadError on anything this reader does not accept. */
 export function readXml(text: string): XmlNode {
