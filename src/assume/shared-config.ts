@@ -8,7 +8,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readFileBoundedSync } from '../shared/bounded-read.js';
+import { READ_LIMITS, readFileBoundedSync } from '../shared/bounded-read.js';
 
 const ENDPOINT_KEY = /^\s*(endpoint_url|services|use_fips_endpoint|use_dualstack_endpoint|ignore_configured_endpoint_urls)\s*=/im;
 
@@ -35,7 +35,7 @@ export function sharedFilesSetStsEndpoint(files: SharedFiles, home = homedir()):
   const paths = [expandHome(files.configFile ?? join(home, '.aws', 'config'), home), expandHome(files.credentialsFile ?? join(home, '.aws', 'credentials'), home)];
   return paths.some((path) => {
     try {
-      return setsEndpointOption(readFileBoundedSync(path, { maxBytes: 1024 * 1024 }));
+      return setsEndpointOption(readFileBoundedSync(path, { maxBytes: READ_LIMITS.awsConfigFile }));
     } catch {
       return false;
     }

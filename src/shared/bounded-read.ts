@@ -37,6 +37,11 @@ export const READ_LIMITS = {
    * generous, and an audit of 64 MB of IAM output (85,000 roles) took 12 s and 640 MB.
    */
   iacFile: 64 * MIB,
+  /**
+   * The shared AWS config and credentials files, looked at only for endpoint options (whether STS
+   * is left to the SDK): a few kB in practice; a larger one is not read by Keyless.
+   */
+  awsConfigFile: 1 * MIB,
   /** One STS answer: credentials are about 2 kB, an error well under 1 kB. */
   stsBody: 1 * MIB,
   /** One page of IAM ListRoles (100 roles, each trust policy at most 8,192 characters, URL-encoded): under 3 MB. */
