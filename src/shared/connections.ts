@@ -13,9 +13,7 @@
  */
 import type * as http from 'node:http';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
-import type * as tls from 'node:tls';
-import { createRequire } from 'node:module';
-import { nodeHttp, nodeHttps, type HttpAgents } from './http.js';
+import { nodeHttp, nodeHttps, nodeTls, type HttpAgents } from './http.js';
 
 export interface ConnectionPool {
   /** For httpGet and the SDK's request handler (httpAgent, httpsAgent). */
@@ -59,8 +57,6 @@ function requestedKey(secure: boolean, options: { host?: string | null; hostname
   return keyOf(secure, host, Number(options.port || (secure ? 443 : 80)));
 }
 
-const load = createRequire(import.meta.url);
-
 /** A TCP handshake takes a round trip; past this, sent() stops waiting for the slow ones. */
 const SENT_WAIT_MS = 50;
 
@@ -102,6 +98,17 @@ export function connectionPool(): ConnectionPool {
     },
   };
 
+  /** Every connection opened ahead, TCP or TLS: closed by close(), and never the reason the process stays. */
+  const track = <S extends Socket>(socket: S): S => {
+    // A failed connection is only a missed head start: the request opens its own and reports.
+    socket.on('error', () => socket.destroy());
+    // An unused connection must not hold the process open.
+    socket.unref();
+    all.add(socket);
+    socket.on('close', () => all.delete(socket));
+    return socket;
+  };
+
   return {
     agents,
     open(url, count = 1) {
@@ -110,16 +117,10 @@ export function connectionPool(): ConnectionPool {
       const list = waiting.get(target.key) ?? [];
       waiting.set(target.key, list);
       while (list.filter((socket) => !socket.destroyed).length + unsecured.filter((raw) => raw.target === target.key).length < count) {
-        const socket = connectTcp({ host: target.host, port: target.port });
+        const socket = track(connectTcp({ host: target.host, port: target.port }));
         socket.setNoDelay(true);
         // A TLS connection's first bytes (its ClientHello) leave on connect; a plain one has none before its request.
         firstBytes.push(new Promise((done) => socket.once('connect', done).once('close', done)));
-        // A failed connection is only a missed head start: the request opens its own and reports.
-        socket.on('error', () => socket.destroy());
-        // An unused connection must not hold the process open.
-        socket.unref();
-        all.add(socket);
-        socket.on('close', () => all.delete(socket));
         if (target.secure) unsecured.push({ target: target.key, host: target.host, socket });
         else list.push(socket);
       }
@@ -129,12 +130,7 @@ export function connectionPool(): ConnectionPool {
       await new Promise<void>((done) => setImmediate(done));
       for (const { target, host, socket: raw } of unsecured.splice(0)) {
         if (raw.destroyed) continue;
-        const socket = (load('node:tls') as typeof tls).connect({ socket: raw, host, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] });
-        socket.on('error', () => socket.destroy());
-        socket.unref();
-        all.add(socket);
-        socket.on('close', () => all.delete(socket));
-        waiting.get(target)?.push(socket);
+        waiting.get(target)?.push(track(nodeTls().connect({ socket: raw, host, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })));
       }
     },
     // Capped: a connection that hangs in its TCP handshake must not hold back what waits for this.

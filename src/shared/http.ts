@@ -5,17 +5,17 @@
  */
 import type * as http from 'node:http';
 import type * as https from 'node:https';
+import type * as tls from 'node:tls';
 import { createRequire } from 'node:module';
 import { KeylessError } from './errors.js';
 import { parseRetryAfter } from './retry.js';
 
-// node:http and node:https (with node:tls) cost a few ms of CPU to load: loaded on first use, so
-// that the action's TCP handshakes (connections.ts, node:net only) leave before they load.
+// node:http, node:https and node:tls cost a few ms of CPU to load: loaded on first use, so that
+// the action's TCP handshakes (connections.ts, node:net only) leave before they load.
 const load = createRequire(import.meta.url);
-let httpModule: typeof http | undefined;
-let httpsModule: typeof https | undefined;
-export const nodeHttp = (): typeof http => (httpModule ??= load('node:http') as typeof http);
-export const nodeHttps = (): typeof https => (httpsModule ??= load('node:https') as typeof https);
+export const nodeHttp = (): typeof http => load('node:http') as typeof http;
+export const nodeHttps = (): typeof https => load('node:https') as typeof https;
+export const nodeTls = (): typeof tls => load('node:tls') as typeof tls;
 
 export interface HttpResponse {
   readonly status: number;
