@@ -23,9 +23,10 @@ import type { FallbackReader } from '../inputs/env-fallbacks.js';
 // Needed only once STS has answered: loaded while the requests are on the wire (after-credentials.ts).
 let afterCredentials: Promise<typeof import('./after-credentials.js')> | undefined;
 const loadAfterCredentials = () => (afterCredentials ??= import('./after-credentials.js'));
+type AfterCredentials = typeof import('./after-credentials.js');
 
 /** The chunk, or an error that says what happened: the role was assumed, nothing was exported. */
-async function afterCredentialsFor(role: RoleArn): Promise<typeof import('./after-credentials.js')> {
+async function afterCredentialsFor(role: RoleArn): Promise<AfterCredentials> {
   try {
     return await loadAfterCredentials();
   } catch (error) {
@@ -83,7 +84,8 @@ async function pipeline(io: ActionIO, givenContext: RunContext, settings: Settin
   const { role, assumed } = obtained;
   if (deadline.expired()) return;
   const assumedAt = performance.now();
-  const { planExport, maskSecrets, writeExports } = await afterCredentialsFor(role);
+  const later = await afterCredentialsFor(role);
+  const { planExport, maskSecrets, writeExports } = later;
 
   const profileExport: ProfileExport | undefined = profileWork && {
     profile: profileWork.profile,
@@ -93,7 +95,7 @@ async function pipeline(io: ActionIO, givenContext: RunContext, settings: Settin
   const plan = planExport(settings, assumed, profileExport);
   maskSecrets(plan, io);
 
-  const audit = await writeAudit(io, context, settings, obtained);
+  const audit = writeAudit(later, io, context, settings, obtained);
   const cleanup: CleanupEntry[] = [];
   if (profileWork) cleanup.push(...(await profileWork.write(assumed, audit?.file)).cleanup);
   // Saved before the exports, so the post step can undo whatever got written if they fail.
@@ -119,7 +121,7 @@ async function pipeline(io: ActionIO, givenContext: RunContext, settings: Settin
       `role-duration-seconds is ${settings.roleDurationSeconds}: the AWS CLI refreshes credentials 15 minutes before they expire, so with sessions this short it runs the credential process again on almost every call. ${CLI_REFRESH_WINDOW_SECONDS * 2} or more avoids that.`,
     );
   }
-  if (settings.jobSummary) await writeSummary(io, settings, obtained, audit);
+  if (settings.jobSummary) await writeSummary(later, io, settings, obtained, audit);
 }
 
 async function obtain(io: ActionIO, context: RunContext, settings: Settings, deadline: Deadline): Promise<Obtained> {
@@ -141,8 +143,13 @@ async function withProfileUndone(error: unknown, written: readonly CleanupEntry[
 }
 
 /** Every successful assumption leaves a record; failing to write one is a warning, not a failed deploy. */
-async function writeAudit(io: ActionIO, context: RunContext, settings: Settings, obtained: Obtained): Promise<{ record: AuditRecord; file: string } | undefined> {
-  const { buildAuditRecord, appendAuditRecord } = await loadAfterCredentials();
+function writeAudit(
+  { buildAuditRecord, appendAuditRecord }: AfterCredentials,
+  io: ActionIO,
+  context: RunContext,
+  settings: Settings,
+  obtained: Obtained,
+): { record: AuditRecord; file: string } | undefined {
   const record = buildAuditRecord({
     source: 'action',
     now: new Date(),
@@ -172,11 +179,16 @@ function saveCleanupState(io: ActionIO, state: CleanupState): void {
   }
 }
 
-async function writeSummary(io: ActionIO, settings: Settings, obtained: Obtained, audit: { record: AuditRecord; file: string } | undefined): Promise<void> {
+async function writeSummary(
+  { renderSummary, renderAuditSummary }: AfterCredentials,
+  io: ActionIO,
+  settings: Settings,
+  obtained: Obtained,
+  audit: { record: AuditRecord; file: string } | undefined,
+): Promise<void> {
   try {
     // Chaining has no token: the summary's subject line says so instead.
     const claims = obtained.token?.claims ?? { sub: 'none (role chaining from the credentials in the environment)' };
-    const { renderSummary, renderAuditSummary } = await loadAfterCredentials();
     let html = renderSummary({ settings, role: obtained.role, assumed: obtained.assumed, claims });
     if (audit) html += renderAuditSummary(audit.record, audit.file);
     await io.writeSummary(html);
