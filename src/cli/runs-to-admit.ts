@@ -5,7 +5,7 @@
  * messages, and the single runs the value stands for (test's shorthand, RunDescription). Pure.
  */
 import { GenerateError, generatedSubjects, splitInlineIds, type GenerateOptions } from '../trust/index.js';
-import type { RunDescription } from '../trust/run-claims.js';
+import { refOf, type RunDescription } from '../trust/run-claims.js';
 import type { RequiredFlag } from './args.js';
 import { CliError } from './inputs.js';
 
@@ -152,11 +152,10 @@ export function runDescriptions(options: GenerateOptions): RunDescription[] {
     const immutable = { repository, ...ids, subjectForm: 'immutable' as const };
     return options.includeNameOnly ? [immutable, { repository, ...ids }] : [immutable];
   });
-  const strip = (name: string, prefix: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
   const contexts: Partial<RunDescription>[] = [
     ...(options.environments ?? []).map((environment) => ({ environment })),
-    ...(options.branches ?? []).map((b) => ({ ref: `refs/heads/${strip(b, 'refs/heads/')}` })),
-    ...(options.tags ?? []).map((t) => ({ ref: `refs/tags/${strip(t, 'refs/tags/')}` })),
+    ...(options.branches ?? []).map((b) => ({ ref: refOf('branch', b) })),
+    ...(options.tags ?? []).map((t) => ({ ref: refOf('tag', t) })),
     ...(options.pullRequests ? [{ event: 'pull_request' }] : []),
   ];
   const workflows: Partial<RunDescription>[] = (options.workflows ?? []).length > 0 ? options.workflows!.map((jobWorkflowRef) => ({ jobWorkflowRef })) : [{}];

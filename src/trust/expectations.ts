@@ -6,7 +6,7 @@
 import { evaluateTrustPolicy, type TrustDecision } from './evaluate.js';
 import type { LNode, MapEntry } from './audit/located.js';
 import { toPlain } from './audit/located.js';
-import { runClaims, RunError, type RunDescription } from './run-claims.js';
+import { refOf, runClaims, RunError, type RunDescription } from './run-claims.js';
 import { splitInlineIds } from './generate.js';
 
 export interface RunCase {
@@ -44,7 +44,7 @@ const SHORTHAND: Record<string, keyof RunDescription> = {
   visibility: 'visibility', runner_environment: 'runnerEnvironment', head_ref: 'headRef', base_ref: 'baseRef',
 };
 /** Shorthand keys that set the ref: `branch: main` is `ref: refs/heads/main`, `tag: v1` is `ref: refs/tags/v1`. */
-const REF_KEYS: Record<string, string> = { ref: '', branch: 'refs/heads/', tag: 'refs/tags/' };
+const REF_KEYS = new Set(['ref', 'branch', 'tag']);
 const TOP_LEVEL = new Set(['policy', 'role', 'allow', 'deny', 'defaults']);
 
 function scalarText(node: LNode, what: string): string {
@@ -56,14 +56,12 @@ function scalarText(node: LNode, what: string): string {
 
 function shorthand(entries: readonly MapEntry[], where: string): Partial<Record<keyof RunDescription, unknown>> {
   const out: Partial<Record<keyof RunDescription, unknown>> = {};
-  const refKeys = entries.filter((e) => e.key in REF_KEYS);
+  const refKeys = entries.filter((e) => REF_KEYS.has(e.key));
   if (refKeys.length > 1) throw new ExpectationError(`${where}: give one of ref, branch or tag, not ${refKeys.map((e) => e.key).join(' and ')}`, refKeys[1]!.keyLine);
   for (const e of entries) {
     if (e.key === 'name') continue;
-    const refPrefix = REF_KEYS[e.key];
-    if (refPrefix !== undefined && e.key !== 'ref') {
-      const name = scalarText(e.value, `${where}: ${e.key}`);
-      out.ref = name.startsWith(refPrefix) ? name : `${refPrefix}${name}`;
+    if (e.key === 'branch' || e.key === 'tag') {
+      out.ref = refOf(e.key, scalarText(e.value, `${where}: ${e.key}`));
       continue;
     }
     const field = SHORTHAND[e.key];

@@ -50,6 +50,12 @@ export class RunError extends Error {
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 
+/** A branch or tag name as its full ref (`main` → `refs/heads/main`); a full one stays as it is. */
+export function refOf(kind: 'branch' | 'tag', name: string): string {
+  const prefix = kind === 'branch' ? 'refs/heads/' : 'refs/tags/';
+  return name.startsWith(prefix) ? name : `${prefix}${name}`;
+}
+
 function fullRef(ref: string): string {
   return ref.startsWith('refs/') ? ref : `refs/heads/${ref}`;
 }
