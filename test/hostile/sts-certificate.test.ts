@@ -4,26 +4,13 @@
  * certificate names another host, or comes from a CA the runner does not trust, never sees the
  * token: no request arrives, nothing is retried, and the error names the TLS failure.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakes, type Fakes } from '../helpers/fakes.js';
 import { runAction } from '../helpers/runner.js';
-
-/** A CA, and a server certificate from it for the names in `san`. */
-function certificates(dir: string, san: string): { ca: string; key: Buffer; cert: Buffer } {
-  const file = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=test CA');
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=server');
-  writeFileSync(file('san.ext'), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-  openssl('x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('server.pem'), '-days', '1', '-extfile', file('san.ext'));
-  return { ca: file('ca.pem'), key: readFileSync(file('server.key')), cert: readFileSync(file('server.pem')) };
-}
+// @ts-expect-error: a plain .mjs module of the benchmark, without types.
+import { throwawayCa } from '../../scripts/bench-network.mjs';
 
 interface Endpoint {
   readonly url: string;
@@ -33,8 +20,8 @@ interface Endpoint {
   close(): Promise<void>;
 }
 
-async function startStsWithCertificate(dir: string, san: string): Promise<Endpoint> {
-  const { ca, key, cert } = certificates(dir, san);
+async function startStsWithCertificate(san: string): Promise<Endpoint> {
+  const { caFile: ca, key, cert, cleanup } = throwawayCa({ san }) as { caFile: string; key: Buffer; cert: Buffer; cleanup: () => void };
   const state = { connections: 0, requests: 0 };
   const server: Server = createServer({ key, cert }, (request, response) => {
     state.requests++;
@@ -47,20 +34,15 @@ async function startStsWithCertificate(dir: string, san: string): Promise<Endpoi
   return Object.assign(state, {
     url: `https://127.0.0.1:${port}`,
     ca,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())).finally(cleanup),
   });
 }
 
 let fakes: Fakes;
-let dir: string;
 beforeAll(async () => {
   fakes = await startFakes();
-  dir = mkdtempSync(join(tmpdir(), 'keyless-certs-'));
 });
-afterAll(async () => {
-  await fakes.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fakes.close());
 beforeEach(() => fakes.reset());
 
 describe('an STS endpoint with the wrong certificate never sees the token', () => {
@@ -68,7 +50,7 @@ describe('an STS endpoint with the wrong certificate never sees the token', () =
     ['a certificate for another host', 'DNS:sts.other.test', true, /ERR_TLS_CERT_ALTNAME_INVALID.*(Hostname|IP).*does not match/],
     ['a certificate from a CA the runner does not trust', 'IP:127.0.0.1', false, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to verify|self.signed/i],
   ])('%s', async (_, san, trustCa, message) => {
-    const sts = await startStsWithCertificate(mkdtempSync(join(dir, 'ca-')), san);
+    const sts = await startStsWithCertificate(san);
     try {
       const result = await runAction({
         inputs: { ...fakes.inputs, 'retry-max-attempts': '3' },
