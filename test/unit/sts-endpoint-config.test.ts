@@ -5,11 +5,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setsEndpointOption, sharedFilesSetStsEndpoint } from '../../src/assume/shared-config.js';
 import { requestUrl } from '../../src/assume/sts-direct.js';
 import { stsEndpointVariable } from '../../src/inputs/endpoints.js';
+import { sdkRequest } from '../helpers/sdk-sts.js';
 
 describe('setsEndpointOption: any section of a config or credentials file', () => {
   it.each<[string, string, boolean]>([
@@ -60,20 +60,10 @@ describe('stsEndpointVariable', () => {
 
 /** Where the SDK sends AssumeRoleWithWebIdentity for an endpoint URL. */
 async function sdkUrl(endpoint: string): Promise<string> {
-  let url = '';
-  const client = new STSClient({
-    region: 'us-east-1',
-    endpoint,
-    requestHandler: {
-      handle: async (request: { protocol: string; hostname: string; port?: number; path: string; query?: Record<string, unknown> }) => {
-        const query = new URLSearchParams(request.query as Record<string, string>).toString();
-        url = `${request.protocol}//${request.hostname.includes(':') && !request.hostname.startsWith('[') ? `[${request.hostname}]` : request.hostname}${request.port ? `:${request.port}` : ''}${request.path}${query ? `?${query}` : ''}`;
-        throw new Error('captured');
-      },
-    } as never,
-  });
-  await client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::123456789012:role/r', RoleSessionName: 's', WebIdentityToken: 't' })).catch(() => undefined);
-  return url;
+  const request = await sdkRequest(undefined, endpoint);
+  const query = new URLSearchParams(request.query).toString();
+  const host = request.hostname.includes(':') && !request.hostname.startsWith('[') ? `[${request.hostname}]` : request.hostname;
+  return `${request.protocol}//${host}${request.port ? `:${request.port}` : ''}${request.path}${query ? `?${query}` : ''}`;
 }
 
 describe('requestUrl: where the direct call goes, as the SDK sends it', () => {

@@ -6,49 +6,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { parseRfc3339, readWebIdentityAnswer, webIdentityForm, type QueryAnswer, type WebIdentityParameters } from '../../src/assume/sts-query.js';
 import { classifyStsError, facts } from '../../src/assume/sts-errors.js';
 import { CORPUS } from '../helpers/corpus.js';
+import { sdkAnswer, sdkRequest } from '../helpers/sdk-sts.js';
 
 const xml = (name: string) => readFileSync(join(CORPUS, 'sts-responses', 'xml', name), 'utf8');
-const STOP = new Error('captured');
-
-/** The body the SDK would send for these parameters. */
-async function sdkBody(p: WebIdentityParameters): Promise<string> {
-  let body = '';
-  const client = new STSClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-    requestHandler: { handle: async (request: { body: string }) => ((body = request.body), Promise.reject(STOP)) } as never,
-  });
-  const command = new AssumeRoleWithWebIdentityCommand({
-    RoleArn: p.roleArn,
-    RoleSessionName: p.roleSessionName,
-    WebIdentityToken: p.webIdentityToken,
-    DurationSeconds: p.durationSeconds,
-    Policy: p.policy,
-    PolicyArns: p.policyArns?.length ? p.policyArns.map((arn) => ({ arn })) : undefined,
-  });
-  await client.send(command).catch((error: unknown) => {
-    if (error !== STOP) throw error;
-  });
-  return body;
-}
-
 /** What the SDK makes of an answer: its output, or its exception. */
 async function sdkReading(answer: QueryAnswer): Promise<Outcome> {
-  const client = new STSClient({
-    region: 'us-east-1',
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async () => ({ response: { statusCode: answer.status, reason: '', headers: answer.headers, body: Buffer.from(answer.body) } }),
-    } as never,
-  });
   try {
-    const output = await client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::123456789012:role/r', RoleSessionName: 's', WebIdentityToken: 't' }));
-    return success(output);
+    return success(await sdkAnswer(answer));
   } catch (error) {
     return failure(error);
   }
@@ -93,7 +61,7 @@ describe('the request', () => {
     ],
   ])('%s: the same parameters, each encoded as the SDK encodes it', async (_, parameters) => {
     const pairs = (body: string) => body.split('&').sort();
-    expect(pairs(webIdentityForm(parameters))).toEqual(pairs(await sdkBody(parameters)));
+    expect(pairs(webIdentityForm(parameters))).toEqual(pairs((await sdkRequest(parameters)).body));
   });
 });
 
