@@ -1,7 +1,7 @@
 /** `environment-unprotected` (warning): an environment a role admits has no reviewers and no branch policy. */
 import { q } from '../path-text.js';
 import { settleBy } from '../settings.js';
-import type { ReachFinding, ReachRule } from './rule.js';
+import { pathPlace, type ReachFinding, type ReachRule } from './rule.js';
 
 export const environmentUnprotected: ReachRule = {
   id: 'environment-unprotected',
@@ -20,7 +20,7 @@ export const environmentUnprotected: ReachRule = {
         if (name === undefined || p.run.environmentUnresolved || seen.has(`${p.job.repository}\u0000${name}`)) continue;
         seen.add(`${p.job.repository}\u0000${name}`);
         const env = settings.get(p.job.repository)!.environment(name);
-        const base = { rule: 'environment-unprotected', role: r.role.role, workflow: p.job.workflow.path, job: p.job.job.id, subject: p.run.claims.sub!, file: p.job.jobWorkflow.file, line: p.job.job.line };
+        const base = { rule: 'environment-unprotected', ...pathPlace(p, r.role.role) };
         if (!env.known) {
           out.push({ ...base, severity: 'note', message: `environment ${q(name)} of ${q(p.job.repository)}, which ${q(r.role.role)} admits: protection unknown; read it with ${settleBy(env)}` });
         } else if (env.value.missing || (env.value.reviewers.length === 0 && env.value.branchPolicy === null)) {

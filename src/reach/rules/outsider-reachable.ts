@@ -1,6 +1,6 @@
 /** `outsider-reachable` (error): a person without write access can obtain the role. */
 import { pathText, q } from '../path-text.js';
-import type { ReachRule } from './rule.js';
+import { pathPlace, type ReachRule } from './rule.js';
 
 export const outsiderReachable: ReachRule = {
   id: 'outsider-reachable',
@@ -16,17 +16,9 @@ export const outsiderReachable: ReachRule = {
     roles.flatMap((r) =>
       r.paths
         .filter((p) => p.starter.kind === 'outsider' && !p.gates.reviewed)
-        .map((p) => ({
-          rule: 'outsider-reachable',
-          severity: 'error' as const,
-          message: `${p.starter.who} can obtain ${q(r.role.role)}: ${pathText(p, r.role.role)}`,
-          role: r.role.role,
-          workflow: p.job.workflow.path,
-          job: p.job.job.id,
-          subject: p.run.claims.sub!,
-          file: p.job.jobWorkflow.file,
-          line: p.job.job.line,
-          route: pathText(p, r.role.role),
-        })),
+        .map((p) => {
+          const route = pathText(p, r.role.role);
+          return { rule: 'outsider-reachable', severity: 'error' as const, message: `${p.starter.who} can obtain ${q(r.role.role)}: ${route}`, ...pathPlace(p, r.role.role), route };
+        }),
     ),
 };

@@ -1,7 +1,7 @@
 /** What a reach rule is and what it reports (field names as in `trust-policy audit` and `lint`). */
 import type { Unresolved } from '../jobs.js';
 import type { TokenJob } from '../jobs.js';
-import type { RoleReach } from '../join.js';
+import type { ReachPath, RoleReach } from '../join.js';
 import type { RepositorySettings } from '../settings.js';
 
 export type ReachSeverity = 'error' | 'warning' | 'note';
@@ -19,6 +19,11 @@ export interface ReachFinding {
   readonly line?: number;
   /** `who → trigger → workflow:job → subject → gates → role`, where the finding is a path (not `path`: in audit that is a JSON path). */
   readonly route?: string;
+}
+
+/** Where a finding about one path sits: the role, workflow, job and subject, on the job's line. */
+export function pathPlace(p: ReachPath, role: string): Required<Pick<ReachFinding, 'role' | 'workflow' | 'job' | 'subject' | 'file' | 'line'>> {
+  return { role, workflow: p.job.workflow.path, job: p.job.job.id, subject: p.run.claims.sub!, file: p.job.jobWorkflow.file, line: p.job.job.line };
 }
 
 export interface ReachContext {

@@ -1,6 +1,6 @@
 /** `unreviewed-path` (warning): any writer can obtain the role with no review GitHub enforces. */
 import { pathText, q } from '../path-text.js';
-import type { ReachFinding, ReachRule } from './rule.js';
+import { pathPlace, type ReachFinding, type ReachRule } from './rule.js';
 
 export const unreviewedPath: ReachRule = {
   id: 'unreviewed-path',
@@ -25,12 +25,7 @@ export const unreviewedPath: ReachRule = {
           rule: 'unreviewed-path',
           severity: 'warning',
           message: `${p.starter.who} can obtain ${q(r.role.role)} with no enforced review: ${text}`,
-          role: r.role.role,
-          workflow: p.job.workflow.path,
-          job: p.job.job.id,
-          subject: p.run.claims.sub!,
-          file: p.job.jobWorkflow.file,
-          line: p.job.job.line,
+          ...pathPlace(p, r.role.role),
           route: text,
         });
       }
